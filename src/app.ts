@@ -1,0 +1,129 @@
+/**
+ * The Hono app, the same on every target: demo page, SSE endpoint, health, stats, and (for the suite)
+ * control endpoints.
+ */
+import { Hono, type Context } from "hono";
+import { DispatcherClosedError, type EventDispatcher } from "./dispatcher.ts";
+import type { Platform } from "./platform.ts";
+import { demoPage } from "./demo-page.ts";
+import { SseEncodingError } from "./sse.ts";
+
+export interface AppOptions {
+  dispatcher: EventDispatcher;
+  platform: Platform;
+  /** Enables `/control/*`. */
+  control: boolean;
+  /** What serves the app, for `/health` and `/stats` (e.g. "Bun.serve"). */
+  server: string;
+  /**
+   * Called for each stream when mitigations are on; a runtime file uses it to lift a per-request idle
+   * timeout (Bun closes a connection idle for 10 s by default: `server.timeout(request, 0)`).
+   */
+  onStream?: (c: Context) => void;
+}
+
+export const SSE_HEADERS = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-cache",
+  // Proxies such as nginx buffer responses unless told not to.
+  "x-accel-buffering": "no",
+} as const;
+
+const MAX_GENERATED_BYTES = 64 * 1024 * 1024;
+
+export function createApp(options: AppOptions): Hono {
+  const { dispatcher, platform } = options;
+  const app = new Hono();
+  const startedAt = performance.now();
+
+  app.get("/", (c) => c.html(demoPage));
+
+  /**
+   * Query: `heartbeat=0` turns the heartbeat off for this stream; `mitigations=0` turns every
+   * workaround off (no early `retry:` write, no heartbeat, no timeout override), so that the stream
+   * shows what the runtime does by itself.
+   */
+  app.get("/events", (c) => {
+    const mitigations = c.req.query("mitigations") !== "0";
+    try {
+      const subscription = dispatcher.subscribe({
+        signal: c.req.raw.signal,
+        lastEventId: c.req.header("last-event-id") ?? null,
+        heartbeat: mitigations && c.req.query("heartbeat") !== "0",
+        openWithRetry: mitigations,
+      });
+      if (mitigations) options.onStream?.(c);
+      return c.body(subscription.stream, 200, SSE_HEADERS);
+    } catch (error) {
+      if (error instanceof DispatcherClosedError) return c.text("shutting down\n", 503);
+      throw error;
+    }
+  });
+
+  app.get("/health", (c) =>
+    c.json({
+      ok: !dispatcher.isClosed,
+      subscribers: dispatcher.subscriberCount,
+      uptimeMs: Math.round(performance.now() - startedAt),
+    }),
+  );
+
+  app.get("/stats", (c) =>
+    c.json({
+      ...dispatcher.stats(),
+      runtime: platform.runtime,
+      runtimeVersion: platform.version,
+      server: options.server,
+      pid: platform.pid,
+      memory: platform.memory(),
+    }),
+  );
+
+  if (options.control) mountControl(app, options);
+  return app;
+}
+
+interface PublishRequest {
+  event?: string;
+  /** Payload as given; or `size` bytes of generated ASCII. */
+  data?: string;
+  size?: number;
+  /** Publishes the same event this many times, at once. */
+  count?: number;
+}
+
+function mountControl(app: Hono, { dispatcher, platform }: AppOptions): void {
+  app.post("/control/publish", async (c) => {
+    let body: PublishRequest;
+    try {
+      body = await c.req.json<PublishRequest>();
+    } catch {
+      return c.json({ error: "body must be JSON: {event?, data? | size?, count?}" }, 400);
+    }
+    const size = body.size ?? 0;
+    const count = body.count ?? 1;
+    if (!Number.isSafeInteger(size) || size < 0 || size > MAX_GENERATED_BYTES) {
+      return c.json({ error: `size must be an integer from 0 to ${MAX_GENERATED_BYTES}` }, 400);
+    }
+    if (!Number.isSafeInteger(count) || count < 1 || count > 100_000) {
+      return c.json({ error: "count must be an integer from 1 to 100000" }, 400);
+    }
+    const data = body.data ?? "x".repeat(size);
+    try {
+      let id = 0;
+      for (let i = 0; i < count; i++) id = dispatcher.publish({ event: body.event, data });
+      return c.json({ id, subscribers: dispatcher.subscriberCount });
+    } catch (error) {
+      if (error instanceof SseEncodingError) return c.json({ error: error.message }, 400);
+      if (error instanceof DispatcherClosedError) return c.json({ error: error.message }, 503);
+      throw error;
+    }
+  });
+
+  app.post("/control/end-streams", (c) => c.json({ ended: dispatcher.endAll() }));
+
+  app.post("/control/gc", (c) => {
+    const collected = platform.gc();
+    return c.json({ collected, memory: platform.memory() });
+  });
+}

@@ -1,0 +1,71 @@
+/**
+ * Server settings from the environment. A bad value is refused with a message naming the variable,
+ * never replaced by a default behind the user's back.
+ */
+import type { OverflowPolicy } from "./dispatcher.ts";
+import type { ReportFormat } from "./report.ts";
+
+export type ShutdownMode = "dispatcher" | "graceful-only";
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  report: ReportFormat;
+  /** Interval of the demo producer's `progress` events, ms; 0: no producer. */
+  producerMs: number;
+  heartbeatMs: number;
+  retryMs: number;
+  replayLimit: number;
+  queueLimitBytes: number;
+  overflowPolicy: OverflowPolicy;
+  /** `/control/*` endpoints for the suite (publish on demand, end streams, GC). */
+  control: boolean;
+  /**
+   * `dispatcher`: on a signal, close the dispatcher (final events, clean ends), then stop the server,
+   * forcing it where its graceful stop is not done within `graceMs`. `graceful-only`: call only the
+   * runtime's own graceful stop, streams left open, to observe what the runtime does by itself.
+   */
+  shutdown: ShutdownMode;
+  graceMs: number;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+type Env = (name: string) => string | undefined;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env(name);
+  if (raw === undefined || raw === "") return fallback;
+  if (!/^[0-9]+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  }
+  return Number(raw);
+}
+
+function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
+  const raw = env(name);
+  if (raw === undefined || raw === "") return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(", ")}, got ${JSON.stringify(raw)}`);
+  }
+  return raw as T;
+}
+
+export function readConfig(env: Env): ServerConfig {
+  return {
+    host: env("HOST") || "127.0.0.1",
+    port: integer(env, "PORT", 8080, 0, 65535),
+    report: oneOf(env, "SSE_REPORT", "pretty", ["pretty", "ndjson"] as const),
+    producerMs: integer(env, "SSE_PRODUCER_MS", 100, 0, 3_600_000),
+    heartbeatMs: integer(env, "SSE_HEARTBEAT_MS", 5000, 0, 3_600_000),
+    retryMs: integer(env, "SSE_RETRY_MS", 2000, 0, 3_600_000),
+    replayLimit: integer(env, "SSE_REPLAY_LIMIT", 1000, 0, 1_000_000),
+    queueLimitBytes: integer(env, "SSE_QUEUE_LIMIT_BYTES", 1024 * 1024, 1, 1024 * 1024 * 1024),
+    overflowPolicy: oneOf(env, "SSE_OVERFLOW_POLICY", "disconnect", ["disconnect", "drop-newest"] as const),
+    control: oneOf(env, "SSE_CONTROL", "0", ["0", "1"] as const) === "1",
+    shutdown: oneOf(env, "SSE_SHUTDOWN", "dispatcher", ["dispatcher", "graceful-only"] as const),
+    graceMs: integer(env, "SSE_GRACE_MS", 1000, 0, 60_000),
+  };
+}

@@ -1,0 +1,418 @@
+/**
+ * The event dispatcher: one publish path fanned out to a bounded queue per client.
+ *
+ * - `publish()` encodes an event once; every subscriber receives the same bytes.
+ * - Each subscriber's stream is pull-driven: bytes wait in the subscriber's own queue until the runtime
+ *   asks for more, and everything waiting is handed over as one chunk (one write). The queue is bounded
+ *   in bytes; on overflow the declared policy applies (see `OverflowPolicy`). Fan-out never awaits a
+ *   client, so one slow client cannot hold up the others.
+ * - A subscription ends on whichever the runtime delivers first: the request's abort signal or the
+ *   cancellation of the response stream. Both are reported whenever they happen, also after the end, so
+ *   that the suite can see what each runtime really does.
+ * - Ids increase by one per event; a replay buffer serves reconnects that send `Last-Event-ID`.
+ * - One shared heartbeat timer for all subscribers, running only while one of them wants it.
+ * - `close()` sends every subscriber a final `shutdown` event, ends its stream cleanly, and refuses new
+ *   subscribers.
+ */
+import type { Reporter } from "./report.ts";
+import { encodeEvent, encodeText, formatComment, formatRetry } from "./sse.ts";
+
+/**
+ * What happens when a subscriber's queue would exceed its bound:
+ * - `disconnect` (default): the queued bytes are discarded and the stream is ended. The client
+ *   reconnects with `Last-Event-ID` and the replay buffer fills the gap, so nothing is silently lost.
+ * - `drop-newest`: the event that does not fit is not queued for that client (a gap it cannot see).
+ */
+export type OverflowPolicy = "disconnect" | "drop-newest";
+
+/** Why a subscription ended. `signal` and `cancel` are the runtime's; the others are the server's. */
+export type EndMechanism = "signal" | "cancel" | "overflow" | "shutdown" | "server-end";
+
+export interface DispatcherOptions {
+  /** Events kept for `Last-Event-ID` replay. */
+  replayLimit?: number;
+  /** Bytes a subscriber may have waiting before the overflow policy applies. */
+  queueLimitBytes?: number;
+  overflowPolicy?: OverflowPolicy;
+  /** Interval of the shared heartbeat, ms; 0 turns it off for everyone. */
+  heartbeatMs?: number;
+  /** Reconnection delay announced at the start of each stream, ms. */
+  retryMs?: number;
+  report?: Reporter;
+}
+
+export interface SubscribeOptions {
+  /** The request's abort signal, one of the two ways a runtime tells of a disconnect. */
+  signal?: AbortSignal;
+  /** The `Last-Event-ID` header (or query), as received: garbage is tolerated. */
+  lastEventId?: string | null;
+  /** Heartbeat comments for this stream (default true). */
+  heartbeat?: boolean;
+  /**
+   * Write `retry:` at once (default true). The early write also pushes the status line and headers
+   * out on runtimes that hold them back until the first body chunk.
+   */
+  openWithRetry?: boolean;
+}
+
+export type ReplayOutcome =
+  | { kind: "none" }
+  | { kind: "replayed"; from: number; count: number }
+  | { kind: "partial"; from: number; count: number; missing: number }
+  | { kind: "ignored"; reason: "garbage" | "unknown" };
+
+export interface Subscription {
+  id: number;
+  stream: ReadableStream<Uint8Array>;
+  replay: ReplayOutcome;
+}
+
+export interface DispatcherStats {
+  subscribers: number;
+  published: number;
+  lastEventId: number;
+  replayBuffered: number;
+  overflowPolicy: OverflowPolicy;
+  queueLimitBytes: number;
+  /** Events not queued for some client under `drop-newest`. */
+  dropped: number;
+  /** Subscribers that overflowed, whatever the policy. */
+  overflowed: number;
+  replayed: number;
+  heartbeats: number;
+  disconnects: Record<EndMechanism, number>;
+  closed: boolean;
+}
+
+export class DispatcherClosedError extends Error {
+  override name = "DispatcherClosedError";
+}
+
+const HEARTBEAT = encodeText(formatComment("heartbeat") + "\n");
+const SHUTDOWN = encodeEvent({ event: "shutdown", data: "server shutting down" });
+const LAST_EVENT_ID = /^[0-9]{1,15}$/;
+
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+class Subscriber {
+  readonly createdAt = performance.now();
+  readonly stream: ReadableStream<Uint8Array>;
+  /** Still in the fan-out. */
+  active = true;
+  /** The stream was closed or cancelled: nothing more can be enqueued. */
+  streamDone = false;
+  overflowReported = false;
+  private controller!: ReadableStreamDefaultController<Uint8Array>;
+  private queue: Uint8Array[] = [];
+  private queuedBytes = 0;
+  /** The runtime asked for bytes and none were waiting: the next ones go straight through. */
+  private readerWaiting = false;
+
+  readonly id: number;
+  readonly heartbeat: boolean;
+  private readonly limit: number;
+
+  constructor(id: number, heartbeat: boolean, limit: number, onCancel: (sub: Subscriber, reason: unknown) => void) {
+    this.id = id;
+    this.heartbeat = heartbeat;
+    this.limit = limit;
+    // highWaterMark 0: the stream itself buffers nothing; `pull` is called only when the runtime reads.
+    this.stream = new ReadableStream<Uint8Array>(
+      {
+        start: (controller) => {
+          this.controller = controller;
+        },
+        pull: () => this.flush(),
+        cancel: (reason) => {
+          this.streamDone = true;
+          this.queue = [];
+          this.queuedBytes = 0;
+          onCancel(this, reason);
+        },
+      },
+      { highWaterMark: 0 },
+    );
+  }
+
+  /** Queues bytes for this client; false when they do not fit. */
+  deliver(bytes: Uint8Array): boolean {
+    if (this.streamDone) return true;
+    if (this.readerWaiting) {
+      this.readerWaiting = false;
+      this.controller.enqueue(bytes);
+      return true;
+    }
+    if (this.queuedBytes + bytes.byteLength > this.limit) return false;
+    this.queue.push(bytes);
+    this.queuedBytes += bytes.byteLength;
+    return true;
+  }
+
+  /** Queues bytes whatever the bound (the stream's opening and its final event). */
+  deliverUnbounded(bytes: Uint8Array): void {
+    if (this.streamDone) return;
+    this.queue.push(bytes);
+    this.queuedBytes += bytes.byteLength;
+    if (this.readerWaiting) this.flush();
+  }
+
+  get queued(): number {
+    return this.queuedBytes;
+  }
+
+  /** Ends the stream after what is queued, or discarding it. */
+  end(discardQueued: boolean): void {
+    if (this.streamDone) return;
+    if (discardQueued) {
+      this.queue = [];
+      this.queuedBytes = 0;
+    } else if (this.queue.length > 0) {
+      this.controller.enqueue(concat(this.queue, this.queuedBytes));
+      this.queue = [];
+      this.queuedBytes = 0;
+    }
+    this.streamDone = true;
+    this.controller.close();
+  }
+
+  private flush(): void {
+    if (this.queue.length === 0) {
+      this.readerWaiting = true;
+      return;
+    }
+    const chunk = concat(this.queue, this.queuedBytes);
+    this.queue = [];
+    this.queuedBytes = 0;
+    this.readerWaiting = false;
+    this.controller.enqueue(chunk);
+  }
+}
+
+interface Retained {
+  id: number;
+  bytes: Uint8Array;
+}
+
+export class EventDispatcher {
+  readonly replayLimit: number;
+  readonly queueLimitBytes: number;
+  readonly overflowPolicy: OverflowPolicy;
+  readonly heartbeatMs: number;
+  readonly retryMs: number;
+  private readonly report: Reporter;
+  private readonly subscribers = new Map<number, Subscriber>();
+  private readonly countListeners = new Set<(count: number) => void>();
+  /** Replay ring: ids are consecutive, so the event with id n sits at a computable place. */
+  private readonly history: (Retained | undefined)[];
+  private nextSubscriberId = 1;
+  private lastId = 0;
+  private heartbeatSubscribers = 0;
+  private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+  private closed = false;
+  private readonly counters = {
+    published: 0,
+    dropped: 0,
+    overflowed: 0,
+    replayed: 0,
+    heartbeats: 0,
+    disconnects: { signal: 0, cancel: 0, overflow: 0, shutdown: 0, "server-end": 0 } as Record<EndMechanism, number>,
+  };
+
+  constructor(options: DispatcherOptions = {}) {
+    this.replayLimit = options.replayLimit ?? 1000;
+    this.queueLimitBytes = options.queueLimitBytes ?? 1024 * 1024;
+    this.overflowPolicy = options.overflowPolicy ?? "disconnect";
+    this.heartbeatMs = options.heartbeatMs ?? 5000;
+    this.retryMs = options.retryMs ?? 2000;
+    this.report = options.report ?? (() => {});
+    this.history = new Array(this.replayLimit);
+  }
+
+  get subscriberCount(): number {
+    return this.subscribers.size;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Calls `listener` with the new count whenever a subscriber comes or goes. */
+  onSubscriberCount(listener: (count: number) => void): () => void {
+    this.countListeners.add(listener);
+    return () => this.countListeners.delete(listener);
+  }
+
+  /** Encodes the event once, retains it for replay and queues it for every subscriber. Returns its id. */
+  publish(event: { event?: string; data: string }): number {
+    if (this.closed) throw new DispatcherClosedError("dispatcher is closed");
+    const id = this.lastId + 1;
+    const bytes = encodeEvent({ id: String(id), event: event.event, data: event.data });
+    this.lastId = id;
+    this.counters.published++;
+    if (this.replayLimit > 0) this.history[id % this.replayLimit] = { id, bytes };
+    for (const sub of this.subscribers.values()) this.deliver(sub, bytes);
+    return id;
+  }
+
+  subscribe(options: SubscribeOptions = {}): Subscription {
+    if (this.closed) throw new DispatcherClosedError("dispatcher is closed: no new subscribers");
+    const heartbeat = (options.heartbeat ?? true) && this.heartbeatMs > 0;
+    const sub = new Subscriber(this.nextSubscriberId++, heartbeat, this.queueLimitBytes, (s, reason) => {
+      this.report("stream-cancelled", {
+        sub: s.id,
+        ms: elapsed(s),
+        reason: describeReason(reason),
+        ...(s.active ? {} : { afterEnd: true }),
+      });
+      this.end(s, "cancel");
+    });
+
+    if (options.openWithRetry ?? true) sub.deliverUnbounded(encodeText(formatRetry(this.retryMs) + "\n"));
+    const replay = this.replayFor(options.lastEventId);
+    if (replay.kind === "replayed" || replay.kind === "partial") {
+      for (let id = replay.from; id < replay.from + replay.count; id++) {
+        sub.deliverUnbounded(this.history[id % this.replayLimit]!.bytes);
+      }
+      this.counters.replayed += replay.count;
+    }
+
+    this.subscribers.set(sub.id, sub);
+    if (heartbeat && this.heartbeatSubscribers++ === 0) this.startHeartbeat();
+
+    this.report("subscribed", {
+      sub: sub.id,
+      subscribers: this.subscribers.size,
+      heartbeat,
+      lastEventId: options.lastEventId ?? null,
+      replay: replay.kind,
+      ...(replay.kind === "ignored" ? { replayIgnoredBecause: replay.reason } : {}),
+      ...("count" in replay ? { replayed: replay.count } : {}),
+    });
+    this.notifyCount();
+    const signal = options.signal;
+    if (signal) {
+      const onAbort = () => {
+        this.report("signal-aborted", { sub: sub.id, ms: elapsed(sub), ...(sub.active ? {} : { afterEnd: true }) });
+        this.end(sub, "signal");
+      };
+      if (signal.aborted) onAbort();
+      else signal.addEventListener("abort", onAbort, { once: true });
+    }
+
+    return { id: sub.id, stream: sub.stream, replay };
+  }
+
+  /** Ends every stream normally (as a server whose data is complete would); subscribers stay welcome. */
+  endAll(): number {
+    const count = this.subscribers.size;
+    for (const sub of [...this.subscribers.values()]) this.end(sub, "server-end");
+    return count;
+  }
+
+  /** Final `shutdown` event and a clean end for every stream; refuses new subscribers. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const count = this.subscribers.size;
+    for (const sub of [...this.subscribers.values()]) {
+      sub.deliverUnbounded(SHUTDOWN);
+      this.end(sub, "shutdown");
+    }
+    this.stopHeartbeat();
+    this.report("dispatcher-closed", { subscribers: count });
+  }
+
+  stats(): DispatcherStats {
+    return {
+      subscribers: this.subscribers.size,
+      published: this.counters.published,
+      lastEventId: this.lastId,
+      replayBuffered: Math.min(this.lastId, this.replayLimit),
+      overflowPolicy: this.overflowPolicy,
+      queueLimitBytes: this.queueLimitBytes,
+      dropped: this.counters.dropped,
+      overflowed: this.counters.overflowed,
+      replayed: this.counters.replayed,
+      heartbeats: this.counters.heartbeats,
+      disconnects: { ...this.counters.disconnects },
+      closed: this.closed,
+    };
+  }
+
+  private deliver(sub: Subscriber, bytes: Uint8Array): void {
+    if (sub.deliver(bytes)) return;
+    if (!sub.overflowReported) {
+      sub.overflowReported = true;
+      this.counters.overflowed++;
+      this.report("overflow", { sub: sub.id, policy: this.overflowPolicy, queuedBytes: sub.queued });
+    }
+    if (this.overflowPolicy === "drop-newest") this.counters.dropped++;
+    else this.end(sub, "overflow");
+  }
+
+  private end(sub: Subscriber, mechanism: EndMechanism): void {
+    if (!sub.active) return;
+    sub.active = false;
+    this.subscribers.delete(sub.id);
+    this.counters.disconnects[mechanism]++;
+    if (sub.heartbeat && --this.heartbeatSubscribers === 0) this.stopHeartbeat();
+    // A stream the runtime still holds is ended by us; one it gave up on (signal, cancel) is left to
+    // the runtime, so that its own cancel() can still be observed and reported.
+    if (mechanism === "overflow") sub.end(true);
+    else if (mechanism === "shutdown" || mechanism === "server-end") sub.end(false);
+    this.report("unsubscribed", { sub: sub.id, mechanism, ms: elapsed(sub), subscribers: this.subscribers.size });
+    this.notifyCount();
+  }
+
+  private replayFor(lastEventId: string | null | undefined): ReplayOutcome {
+    if (lastEventId === undefined || lastEventId === null || lastEventId === "") return { kind: "none" };
+    if (!LAST_EVENT_ID.test(lastEventId)) return { kind: "ignored", reason: "garbage" };
+    const seen = Number(lastEventId);
+    if (seen > this.lastId) return { kind: "ignored", reason: "unknown" };
+    const oldest = Math.max(1, this.lastId - Math.min(this.lastId, this.replayLimit) + 1);
+    const from = Math.max(seen + 1, oldest);
+    const count = this.lastId - from + 1;
+    if (count === 0) return { kind: "none" };
+    const missing = from - (seen + 1);
+    return missing > 0 ? { kind: "partial", from, count, missing } : { kind: "replayed", from, count };
+  }
+
+  private startHeartbeat(): void {
+    this.heartbeatTimer = setInterval(() => {
+      for (const sub of this.subscribers.values()) {
+        if (sub.heartbeat) {
+          this.counters.heartbeats++;
+          this.deliver(sub, HEARTBEAT);
+        }
+      }
+    }, this.heartbeatMs);
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeatTimer !== undefined) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = undefined;
+  }
+
+  private notifyCount(): void {
+    for (const listener of this.countListeners) listener(this.subscribers.size);
+  }
+}
+
+function elapsed(sub: Subscriber): number {
+  return Math.round((performance.now() - sub.createdAt) * 1000) / 1000;
+}
+
+function describeReason(reason: unknown): string | null {
+  if (reason === undefined || reason === null) return null;
+  if (reason instanceof Error) return `${reason.name}: ${reason.message}`;
+  return String(reason);
+}

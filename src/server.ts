@@ -1,0 +1,82 @@
+/**
+ * Everything a runtime file needs, assembled once: configuration, report channel, dispatcher, demo
+ * producer and app. A runtime file mounts `app.fetch` on its server, then calls `listening()` and
+ * `shutdownWith()`.
+ */
+import type { Context, Hono } from "hono";
+import { createApp } from "./app.ts";
+import { ConfigError, readConfig, type ServerConfig } from "./config.ts";
+import { EventDispatcher } from "./dispatcher.ts";
+import { detectPlatform, type Platform } from "./platform.ts";
+import { startProducer } from "./producer.ts";
+import { createReporter, type Reporter } from "./report.ts";
+import { installShutdown, type ServerHandle } from "./shutdown.ts";
+
+export interface TargetDescription {
+  /** The HTTP server, e.g. "Bun.serve", "@hono/node-server". */
+  server: string;
+  /** See AppOptions.onStream. */
+  onStream?: (c: Context) => void;
+}
+
+export interface PreparedServer {
+  app: Hono;
+  config: ServerConfig;
+  dispatcher: EventDispatcher;
+  report: Reporter;
+  platform: Platform;
+  /** Announces readiness: the one line the suite waits for, with the real port. */
+  listening(port: number): void;
+  shutdownWith(handle: ServerHandle): void;
+}
+
+export function prepareServer(target: TargetDescription): PreparedServer {
+  const platform = detectPlatform();
+  let config: ServerConfig;
+  try {
+    config = readConfig(platform.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`sse-compat: ${error.message}`);
+    return platform.exit(2);
+  }
+  const report = createReporter(config.report);
+  platform.onEscapedError((kind, error) => {
+    report(kind, { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+    // Reported, not hidden: the runtime's own printing would have gone to stderr too.
+    console.error(`sse-compat: ${kind}:`, error);
+  });
+
+  const dispatcher = new EventDispatcher({
+    heartbeatMs: config.heartbeatMs,
+    retryMs: config.retryMs,
+    replayLimit: config.replayLimit,
+    queueLimitBytes: config.queueLimitBytes,
+    overflowPolicy: config.overflowPolicy,
+    report,
+  });
+  startProducer(dispatcher, config.producerMs, platform, report);
+  const app = createApp({ dispatcher, platform, control: config.control, server: target.server, onStream: target.onStream });
+
+  return {
+    app,
+    config,
+    dispatcher,
+    report,
+    platform,
+    listening(port) {
+      report("listening", {
+        url: `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`,
+        port,
+        host: config.host,
+        runtime: platform.runtime,
+        runtimeVersion: platform.version,
+        server: target.server,
+        pid: platform.pid,
+      });
+    },
+    shutdownWith(handle) {
+      installShutdown(handle, { platform, dispatcher, report, mode: config.shutdown, graceMs: config.graceMs });
+    },
+  };
+}

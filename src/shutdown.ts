@@ -1,0 +1,82 @@
+/**
+ * Ctrl-C and SIGTERM, the same on every target. The runtime file supplies its server's graceful stop
+ * and its forcing API; this decides the order and the bounds.
+ *
+ * `dispatcher` mode (the product): stop accepting, close the dispatcher (every client gets a final
+ * `shutdown` event and a clean end of stream), wait for the runtime's graceful stop at most `graceMs`,
+ * force it after that, exit 0. A second signal exits at once (130).
+ *
+ * `graceful-only` mode (the suite's `stop.runtime-graceful` fact): call only the runtime's graceful
+ * stop with the streams left open, report when it is done, and exit 0 then; a hang is left to be seen.
+ */
+import type { ShutdownMode } from "./config.ts";
+import type { EventDispatcher } from "./dispatcher.ts";
+import type { Platform, Signal } from "./platform.ts";
+import type { Reporter } from "./report.ts";
+
+export interface ServerHandle {
+  /** What the runtime calls a graceful stop; resolves when the runtime says it is done. */
+  stopGracefully(): Promise<void>;
+  /** The runtime's API that drops the remaining connections now. */
+  forceClose(): void;
+  /** Named in reports, e.g. "server.stop()". */
+  gracefulApi: string;
+  forceApi: string;
+}
+
+export interface ShutdownOptions {
+  platform: Platform;
+  dispatcher: EventDispatcher;
+  report: Reporter;
+  mode: ShutdownMode;
+  graceMs: number;
+}
+
+export function installShutdown(handle: ServerHandle, options: ShutdownOptions): void {
+  const { platform, dispatcher, report, mode, graceMs } = options;
+  let shuttingDown = false;
+
+  const exit = (code: number, startedAt: number, reason: string): never => {
+    report("exit", { code, reason, ms: Math.round(performance.now() - startedAt) });
+    return platform.exit(code);
+  };
+
+  const onSignal = async (signal: Signal) => {
+    const startedAt = performance.now();
+    if (shuttingDown) return exit(130, startedAt, `second ${signal}`);
+    shuttingDown = true;
+    report("shutdown-started", { signal, mode, subscribers: dispatcher.subscriberCount });
+
+    const stopped = handle.stopGracefully().then(
+      () => "stopped" as const,
+      (error: unknown) => {
+        report("graceful-stop-failed", { api: handle.gracefulApi, error: String(error) });
+        return "failed" as const;
+      },
+    );
+
+    if (mode === "graceful-only") {
+      await stopped;
+      report("graceful-stop-finished", { api: handle.gracefulApi, ms: Math.round(performance.now() - startedAt) });
+      return exit(0, startedAt, "graceful stop finished");
+    }
+
+    dispatcher.close();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const outcome = await Promise.race([
+      stopped,
+      new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), graceMs))),
+    ]);
+    clearTimeout(timer);
+    if (outcome === "timeout") {
+      report("graceful-stop-timeout", { api: handle.gracefulApi, graceMs, forcedWith: handle.forceApi });
+      handle.forceClose();
+    } else {
+      report("graceful-stop-finished", { api: handle.gracefulApi, ms: Math.round(performance.now() - startedAt) });
+    }
+    return exit(0, startedAt, signal);
+  };
+
+  platform.onSignal("SIGINT", () => void onSignal("SIGINT"));
+  platform.onSignal("SIGTERM", () => void onSignal("SIGTERM"));
+}
