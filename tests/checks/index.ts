@@ -1,5 +1,6 @@
 /** Every check of the suite, in the order of ../shared/CHECKS.md. */
 import type { Check } from "../harness/check.ts";
+import { BROWSER_CHECKS } from "./browser.ts";
 import { CONCURRENCY_CHECKS } from "./concurrency.ts";
 import { disconnectBeforeFirstEvent, disconnectCancel, disconnectProducerStops, disconnectSignal } from "./disconnect.ts";
 import { FLUSH_CHECKS } from "./flush.ts";
@@ -17,6 +18,7 @@ export const ALL_CHECKS: Check[] = [
   ...CONCURRENCY_CHECKS,
   ...SHUTDOWN_CHECKS,
   ...PROTOCOL_CHECKS,
+  ...BROWSER_CHECKS,
 ];
 
 /** Checks whose id matches one of the glob patterns (`disconnect.*`); all when there are none. */
