@@ -1,5 +1,6 @@
 /** Every check of the suite, in the order of ../shared/CHECKS.md. */
 import type { Check } from "../harness/check.ts";
+import { BACKPRESSURE_CHECKS } from "./backpressure.ts";
 import { BROWSER_CHECKS } from "./browser.ts";
 import { CONCURRENCY_CHECKS } from "./concurrency.ts";
 import { disconnectBeforeFirstEvent, disconnectCancel, disconnectProducerStops, disconnectSignal } from "./disconnect.ts";
@@ -18,6 +19,7 @@ export const ALL_CHECKS: Check[] = [
   ...CONCURRENCY_CHECKS,
   ...SHUTDOWN_CHECKS,
   ...PROTOCOL_CHECKS,
+  ...BACKPRESSURE_CHECKS,
   ...BROWSER_CHECKS,
 ];
 
