@@ -1,7 +1,14 @@
 /** Target `deno`: the app on Deno.serve. */
 import { prepareServer } from "../src/server.ts";
 
-const sse = prepareServer({ server: "Deno.serve" });
+const sse = prepareServer({
+  server: "Deno.serve",
+  // Reading request.signal at all makes Deno (legacy abort, the default up to at least 2.9.6) print a
+  // deprecation warning on stderr, and the signal also aborts after a normal end of the response:
+  // denoland/deno#27005, #34397. Deno calls the stream's cancel() on disconnect, so our streams rely
+  // on that alone; `--unstable-no-legacy-abort` (denoland/deno#28371) would fix the signal instead.
+  requestSignal: false,
+});
 const server = Deno.serve(
   { hostname: sse.config.host, port: sse.config.port, onListen: ({ port }) => sse.listening(port) },
   sse.app.fetch,

@@ -20,6 +20,12 @@ export interface AppOptions {
    * timeout (Bun closes a connection idle for 10 s by default: `server.timeout(request, 0)`).
    */
   onStream?: (c: Context) => void;
+  /**
+   * Whether streams with mitigations on listen to `request.signal` (default true). A runtime whose
+   * signal misbehaves turns it off and relies on the stream's cancel() alone; facts
+   * (`mitigations=0`) always listen, to show what the runtime does.
+   */
+  requestSignal?: boolean;
 }
 
 export const SSE_HEADERS = {
@@ -46,8 +52,9 @@ export function createApp(options: AppOptions): Hono {
   app.get("/events", (c) => {
     const mitigations = c.req.query("mitigations") !== "0";
     try {
+      const listenToSignal = !mitigations || (options.requestSignal ?? true);
       const subscription = dispatcher.subscribe({
-        signal: c.req.raw.signal,
+        signal: listenToSignal ? c.req.raw.signal : undefined,
         lastEventId: c.req.header("last-event-id") ?? null,
         heartbeat: mitigations && c.req.query("heartbeat") !== "0",
         openWithRetry: mitigations,

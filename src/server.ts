@@ -17,6 +17,8 @@ export interface TargetDescription {
   server: string;
   /** See AppOptions.onStream. */
   onStream?: (c: Context) => void;
+  /** See AppOptions.requestSignal. */
+  requestSignal?: boolean;
 }
 
 export interface PreparedServer {
@@ -56,7 +58,14 @@ export function prepareServer(target: TargetDescription): PreparedServer {
     report,
   });
   startProducer(dispatcher, config.producerMs, platform, report);
-  const app = createApp({ dispatcher, platform, control: config.control, server: target.server, onStream: target.onStream });
+  const app = createApp({
+    dispatcher,
+    platform,
+    control: config.control,
+    server: target.server,
+    onStream: target.onStream,
+    requestSignal: target.requestSignal,
+  });
 
   return {
     app,
