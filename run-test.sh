@@ -43,13 +43,14 @@ case "${1:-}" in
     fi
     ensure_installed
     # The target's command line comes from the suite (one definition), NUL-separated.
-    mapfile -d '' command < <("$NODE" tests/cli.ts --print-command "$2") || true
-    if [[ ${#command[@]} -eq 0 ]]; then
-      "$NODE" tests/cli.ts --print-command "$2" >/dev/null  # prints the error
+    command_file=$(mktemp)
+    if ! "$NODE" tests/cli.ts --print-command "$2" > "$command_file"; then
+      rm -f "$command_file"
       exit 2
     fi
+    mapfile -d '' command < "$command_file"
+    rm -f "$command_file"
     export PORT="${PORT:-8080}"
-    echo "run-test.sh: serving the demo with $2 on http://localhost:$PORT (Ctrl-C to stop)" >&2
     # exec: the runtime itself receives Ctrl-C, not a shell or npm in between.
     exec "${command[@]}" ;;
   -* )
