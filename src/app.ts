@@ -107,6 +107,11 @@ function mountControl(app: Hono, { dispatcher, platform }: AppOptions): void {
     } catch {
       return c.json({ error: "body must be JSON: {event?, data? | size?, count?}" }, 400);
     }
+    if (typeof body !== "object" || body === null || Array.isArray(body)) {
+      return c.json({ error: "body must be a JSON object: {event?, data? | size?, count?}" }, 400);
+    }
+    if (body.event !== undefined && typeof body.event !== "string") return c.json({ error: "event must be a string" }, 400);
+    if (body.data !== undefined && typeof body.data !== "string") return c.json({ error: "data must be a string" }, 400);
     const size = body.size ?? 0;
     const count = body.count ?? 1;
     if (!Number.isSafeInteger(size) || size < 0 || size > MAX_GENERATED_BYTES) {

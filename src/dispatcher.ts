@@ -44,7 +44,7 @@ export interface DispatcherOptions {
 export interface SubscribeOptions {
   /** The request's abort signal, one of the two ways a runtime tells of a disconnect. */
   signal?: AbortSignal;
-  /** The `Last-Event-ID` header (or query), as received: garbage is tolerated. */
+  /** The `Last-Event-ID` header, as received: garbage is tolerated. */
   lastEventId?: string | null;
   /** Heartbeat comments for this stream (default true). */
   heartbeat?: boolean;
@@ -350,6 +350,8 @@ export class EventDispatcher {
 
   private deliver(sub: Subscriber, bytes: Uint8Array): void {
     if (sub.deliver(bytes)) return;
+    // A heartbeat that does not fit is not an event lost: skip it, the queue itself keeps the line busy.
+    if (bytes === HEARTBEAT && this.overflowPolicy === "drop-newest") return;
     if (!sub.overflowReported) {
       sub.overflowReported = true;
       this.counters.overflowed++;
@@ -378,10 +380,10 @@ export class EventDispatcher {
     if (!LAST_EVENT_ID.test(lastEventId)) return { kind: "ignored", reason: "garbage" };
     const seen = Number(lastEventId);
     if (seen > this.lastId) return { kind: "ignored", reason: "unknown" };
+    if (seen === this.lastId) return { kind: "none" };
     const oldest = Math.max(1, this.lastId - Math.min(this.lastId, this.replayLimit) + 1);
     const from = Math.max(seen + 1, oldest);
     const count = this.lastId - from + 1;
-    if (count === 0) return { kind: "none" };
     const missing = from - (seen + 1);
     return missing > 0 ? { kind: "partial", from, count, missing } : { kind: "replayed", from, count };
   }

@@ -1,0 +1,130 @@
+import { describe, expect, test } from "vitest";
+import { ConfigError, readConfig } from "../../src/config.ts";
+
+function env(values: Record<string, string>): (name: string) => string | undefined {
+  return (name) => values[name];
+}
+
+function refusal(values: Record<string, string>): unknown {
+  try {
+    readConfig(env(values));
+  } catch (error) {
+    return error;
+  }
+  throw new Error(`readConfig accepted ${JSON.stringify(values)}`);
+}
+
+describe("defaults", () => {
+  test("an empty environment gives the documented defaults", () => {
+    expect(readConfig(env({}))).toEqual({
+      host: "127.0.0.1",
+      port: 8080,
+      report: "pretty",
+      producerMs: 100,
+      heartbeatMs: 5000,
+      retryMs: 2000,
+      replayLimit: 1000,
+      queueLimitBytes: 1024 * 1024,
+      overflowPolicy: "disconnect",
+      control: false,
+      shutdown: "dispatcher",
+      graceMs: 1000,
+    });
+  });
+
+  test("an empty value counts as unset and gives the default", () => {
+    expect(readConfig(env({ PORT: "", SSE_OVERFLOW_POLICY: "", HOST: "" }))).toMatchObject({
+      port: 8080,
+      overflowPolicy: "disconnect",
+      host: "127.0.0.1",
+    });
+  });
+});
+
+describe("valid values", () => {
+  test("every variable is read", () => {
+    expect(
+      readConfig(
+        env({
+          HOST: "::1",
+          PORT: "0",
+          SSE_REPORT: "ndjson",
+          SSE_PRODUCER_MS: "0",
+          SSE_HEARTBEAT_MS: "250",
+          SSE_RETRY_MS: "0",
+          SSE_REPLAY_LIMIT: "0",
+          SSE_QUEUE_LIMIT_BYTES: "1",
+          SSE_OVERFLOW_POLICY: "drop-newest",
+          SSE_CONTROL: "1",
+          SSE_SHUTDOWN: "graceful-only",
+          SSE_GRACE_MS: "60000",
+        }),
+      ),
+    ).toEqual({
+      host: "::1",
+      port: 0,
+      report: "ndjson",
+      producerMs: 0,
+      heartbeatMs: 250,
+      retryMs: 0,
+      replayLimit: 0,
+      queueLimitBytes: 1,
+      overflowPolicy: "drop-newest",
+      control: true,
+      shutdown: "graceful-only",
+      graceMs: 60000,
+    });
+  });
+
+  test("the bounds of a range are accepted", () => {
+    expect(readConfig(env({ PORT: "65535" })).port).toBe(65535);
+  });
+});
+
+describe("bad values are refused with a ConfigError naming the variable", () => {
+  test.each([
+    ["PORT", "abc"],
+    ["PORT", "70000"],
+    ["PORT", "65536"],
+    ["PORT", "-1"],
+    ["PORT", "80.5"],
+    ["PORT", " 80"],
+    ["PORT", "0x50"],
+    ["PORT", "1e3"],
+    ["SSE_PRODUCER_MS", "-100"],
+    ["SSE_PRODUCER_MS", "3600001"],
+    ["SSE_HEARTBEAT_MS", "soon"],
+    ["SSE_RETRY_MS", "2s"],
+    ["SSE_REPLAY_LIMIT", "1000001"],
+    ["SSE_QUEUE_LIMIT_BYTES", "0"],
+    ["SSE_QUEUE_LIMIT_BYTES", "1MB"],
+    ["SSE_QUEUE_LIMIT_BYTES", "99999999999999999999"],
+    ["SSE_GRACE_MS", "60001"],
+    ["SSE_OVERFLOW_POLICY", "foo"],
+    ["SSE_OVERFLOW_POLICY", "DISCONNECT"],
+    ["SSE_OVERFLOW_POLICY", "drop-oldest"],
+    ["SSE_REPORT", "json"],
+    ["SSE_CONTROL", "true"],
+    ["SSE_CONTROL", "yes"],
+    ["SSE_SHUTDOWN", "graceful"],
+  ])("%s=%s", (name, value) => {
+    const error = refusal({ [name]: value });
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toContain(name);
+    expect((error as ConfigError).message).toContain(JSON.stringify(value));
+  });
+
+  test("a range refusal says what range is allowed", () => {
+    expect(refusal({ PORT: "70000" })).toMatchObject({ message: expect.stringMatching(/PORT must be an integer from 0 to 65535/) });
+  });
+
+  test("a choice refusal lists the allowed values", () => {
+    expect(refusal({ SSE_OVERFLOW_POLICY: "foo" })).toMatchObject({
+      message: expect.stringMatching(/SSE_OVERFLOW_POLICY must be one of disconnect, drop-newest/),
+    });
+  });
+
+  test("ConfigError is named ConfigError", () => {
+    expect(refusal({ PORT: "abc" })).toMatchObject({ name: "ConfigError" });
+  });
+});
