@@ -58,6 +58,8 @@ export class RawSseClient {
   private buffer: Buffer = Buffer.alloc(0);
   private chunked = false;
   private lastChunk = false;
+  /** Arrival of the terminating zero-length chunk (a keep-alive connection may stay open after it). */
+  lastChunkAt: number | undefined;
   private readonly parser: EventSourceParser;
   private readonly decoder = new TextDecoder("utf-8");
   private readonly waiters = new Set<Waiter>();
@@ -201,6 +203,7 @@ export class RawSseClient {
       }
       if (size === 0) {
         this.lastChunk = true;
+        this.lastChunkAt = at;
         this.buffer = Buffer.alloc(0);
         return;
       }
