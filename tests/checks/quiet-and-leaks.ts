@@ -109,7 +109,7 @@ function locateStderr(server: ServerProcess, disconnects: Disconnect[]): { after
 export const disconnectQuiet: Check = {
   id: "disconnect.quiet",
   kind: "outcome",
-  calibration: ["prints-errors-on-disconnect", "throws-on-disconnect"],
+  calibration: ["prints-errors-on-disconnect", "throws-on-disconnect", "stops-answering-after-disconnects"],
   timeoutMs: 60_000,
   async run(ctx) {
     const servers = {
