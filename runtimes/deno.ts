@@ -1,8 +1,9 @@
 /** Target `deno`: the app on Deno.serve. */
 import { prepareServer } from "../src/server.ts";
+import { TARGET_INFO } from "../src/targets.ts";
 
 const sse = prepareServer({
-  server: "Deno.serve",
+  ...TARGET_INFO.deno,
   // Reading request.signal at all makes Deno (legacy abort, the default up to at least 2.9.6) print a
   // deprecation warning on stderr, and the signal also aborts after a normal end of the response:
   // denoland/deno#27005, #34397. Deno calls the stream's cancel() on disconnect, so our streams rely

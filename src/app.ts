@@ -52,6 +52,8 @@ export function createApp(options: AppOptions): Hono {
   app.get("/events", (c) => {
     const mitigations = c.req.query("mitigations") !== "0";
     try {
+      // Before subscribing: if it throws, no subscription is left behind.
+      if (mitigations) options.onStream?.(c);
       const listenToSignal = !mitigations || (options.requestSignal ?? true);
       const subscription = dispatcher.subscribe({
         signal: listenToSignal ? c.req.raw.signal : undefined,
@@ -59,7 +61,6 @@ export function createApp(options: AppOptions): Hono {
         heartbeat: mitigations && c.req.query("heartbeat") !== "0",
         openWithRetry: mitigations,
       });
-      if (mitigations) options.onStream?.(c);
       return c.body(subscription.stream, 200, SSE_HEADERS);
     } catch (error) {
       if (error instanceof DispatcherClosedError) return c.text("shutting down\n", 503);

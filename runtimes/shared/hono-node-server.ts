@@ -1,0 +1,20 @@
+/**
+ * The app on @hono/node-server: the node:http path, shared by the `node`, `bun-node` and `deno-node`
+ * targets (the same code on three runtimes' node:http).
+ */
+import { serve } from "@hono/node-server";
+import type { PreparedServer } from "../../src/server.ts";
+
+export function serveOnNodeHttp(sse: PreparedServer): void {
+  const server = serve({ fetch: sse.app.fetch, hostname: sse.config.host, port: sse.config.port }, (info) =>
+    sse.listening(info.port),
+  );
+  sse.shutdownWith({
+    // server.close() waits for every open connection, streams included, to end.
+    stopGracefully: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+    // Node >=18.2 (nodejs/node#42812).
+    forceClose: () => "closeAllConnections" in server && server.closeAllConnections(),
+    gracefulApi: "server.close()",
+    forceApi: "server.closeAllConnections()",
+  });
+}
