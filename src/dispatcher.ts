@@ -151,7 +151,8 @@ class Subscriber {
       this.controller.enqueue(bytes);
       return true;
     }
-    if (this.queuedBytes + bytes.byteLength > this.limit) return false;
+    // The bound is on the backlog: one event larger than it still goes out to a client that keeps up.
+    if (this.queuedBytes > 0 && this.queuedBytes + bytes.byteLength > this.limit) return false;
     this.queue.push(bytes);
     this.queuedBytes += bytes.byteLength;
     return true;
