@@ -157,6 +157,14 @@ describe("overflow policy disconnect", () => {
     expect(eventIds(await slow.reader.chunk())).toEqual([1, 2]);
   });
 
+  test("one event larger than the bound still reaches a client with nothing queued", async () => {
+    const d = dispatcher({ queueLimitBytes: 100, overflowPolicy: "disconnect" });
+    const { reader } = subscribe(d, { openWithRetry: false });
+    d.publish({ data: "y".repeat(1000) });
+    expect(d.subscriberCount).toBe(1);
+    expect(parseSse(await reader.chunkText()).events[0]?.data).toBe("y".repeat(1000));
+  });
+
   test("an overflow is counted in stats().overflowed and disconnects.overflow", () => {
     const d = dispatcher({ queueLimitBytes: limit, overflowPolicy: "disconnect" });
     subscribe(d);
