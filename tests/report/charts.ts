@@ -1,0 +1,127 @@
+/**
+ * Inline SVG bar charts of the timing figures, one bar per (check, target), with the check's bound
+ * drawn as a dashed line. No library: the report must open from file:// with nothing else.
+ */
+import type { Status } from "../harness/check.ts";
+import { escapeHtml } from "./html-escape.ts";
+import { formatNumber, HTML_MARK } from "./format.ts";
+import type { ReportModel } from "./model.ts";
+
+export interface ChartSpec {
+  id: string;
+  title: string;
+  /** Checks whose ms figures are drawn, each with its bound in ms. */
+  checks: { id: string; boundMs: number }[];
+}
+
+/** Bounds as CHECKS.md states them. */
+export const CHARTS: ChartSpec[] = [
+  {
+    id: "disconnect-latency",
+    title: "Disconnect latency: client gone → server notices (worst variant, ms)",
+    checks: [
+      { id: "disconnect.signal", boundMs: 1000 },
+      { id: "disconnect.cancel", boundMs: 1000 },
+      { id: "disconnect.producer-stops", boundMs: 1000 },
+    ],
+  },
+  {
+    id: "exit-time",
+    title: "Exit time after the signal (ms)",
+    checks: [
+      { id: "sigint.open-streams", boundMs: 2000 },
+      { id: "sigint.idle", boundMs: 1000 },
+      { id: "sigterm.open-streams", boundMs: 2000 },
+    ],
+  },
+  {
+    id: "flush-delay",
+    title: "Flush delay: publication → arrival at the client (worst of 10 events, ms)",
+    checks: [{ id: "flush.per-event", boundMs: 30 }],
+  },
+];
+
+/** Stable colours per column, readable on white. */
+const PALETTE = ["#2b6cb0", "#c05621", "#2f855a", "#6b46c1", "#b83280", "#2c7a7b", "#975a16"];
+
+interface Bar {
+  check: string;
+  target: string;
+  column: number;
+  value?: number;
+  status?: Status;
+  boundMs: number;
+}
+
+function barsFor(spec: ChartSpec, model: ReportModel): Bar[] {
+  const rows = new Map(model.groups.flatMap((g) => g.rows.map((r) => [r.id, r] as const)));
+  return spec.checks.flatMap(({ id, boundMs }) =>
+    model.columns.map((column, index) => {
+      const result = rows.get(id)?.cells[index]?.result;
+      const value = result?.figure?.unit === "ms" ? result.figure.value : undefined;
+      return { check: id, target: column.target, column: index, boundMs, ...(value !== undefined ? { value } : {}), ...(result ? { status: result.status } : {}) };
+    }),
+  );
+}
+
+const WIDTH = 760;
+const LABEL_W = 210;
+const VALUE_W = 120;
+const BAR_H = 16;
+const GAP = 4;
+const GROUP_GAP = 14;
+
+export function renderChart(spec: ChartSpec, model: ReportModel): string {
+  const bars = barsFor(spec, model);
+  const max = Math.max(1, ...bars.map((b) => b.value ?? 0), ...spec.checks.map((c) => c.boundMs)) * 1.05;
+  const plotW = WIDTH - LABEL_W - VALUE_W;
+  const x = (v: number) => LABEL_W + (v / max) * plotW;
+  const perGroup = model.columns.length * (BAR_H + GAP) + GROUP_GAP;
+  const legendH = 24;
+  const height = legendH + spec.checks.length * perGroup + 10;
+  const parts: string[] = [];
+
+  model.columns.forEach((column, i) => {
+    const lx = LABEL_W + i * 150;
+    parts.push(
+      `<rect x="${lx}" y="4" width="12" height="12" fill="${PALETTE[i % PALETTE.length]}"/>`,
+      `<text x="${lx + 16}" y="14" class="legend">${escapeHtml(column.header)}</text>`,
+    );
+  });
+
+  spec.checks.forEach(({ id, boundMs }, g) => {
+    const top = legendH + g * perGroup;
+    const groupH = model.columns.length * (BAR_H + GAP);
+    parts.push(`<text x="${LABEL_W - 8}" y="${top + groupH / 2 + 4}" text-anchor="end" class="check">${escapeHtml(id)}</text>`);
+    const bx = x(boundMs);
+    parts.push(
+      `<line x1="${bx}" x2="${bx}" y1="${top - 3}" y2="${top + groupH - GAP + 3}" class="bound"><title>bound ${boundMs} ms</title></line>`,
+    );
+    for (const bar of bars.filter((b) => b.check === id)) {
+      const y = top + bar.column * (BAR_H + GAP);
+      const mark = bar.status ? HTML_MARK[bar.status] : "—";
+      if (bar.value === undefined) {
+        parts.push(`<text x="${LABEL_W + 4}" y="${y + BAR_H - 4}" class="missing">${mark} ${bar.status ? "no figure" : "not run"} on ${escapeHtml(bar.target)}</text>`);
+        continue;
+      }
+      const w = Math.max(1, x(bar.value) - LABEL_W);
+      const over = bar.value > bar.boundMs || (bar.status !== undefined && bar.status !== "pass");
+      parts.push(
+        `<rect class="bar${over ? " over" : ""}" data-check="${escapeHtml(id)}" data-target="${escapeHtml(bar.target)}" x="${LABEL_W}" y="${y}" width="${w.toFixed(1)}" height="${BAR_H}" fill="${PALETTE[bar.column % PALETTE.length]}">` +
+          `<title>${escapeHtml(`${id} on ${bar.target}: ${formatNumber(bar.value)} ms (${bar.status}), bound ${boundMs} ms`)}</title></rect>`,
+        `<text x="${(LABEL_W + w + 4).toFixed(1)}" y="${y + BAR_H - 4}" class="value">${mark} ${formatNumber(bar.value)} ms</text>`,
+      );
+    }
+  });
+
+  return (
+    `<figure class="chart" id="chart-${spec.id}"><figcaption>${escapeHtml(spec.title)}; dashed line: the bound</figcaption>` +
+    `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${escapeHtml(spec.title)}" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}">` +
+    parts.join("") +
+    `</svg></figure>`
+  );
+}
+
+export function renderCharts(model: ReportModel, specs: ChartSpec[] = CHARTS): string {
+  return specs.map((spec) => renderChart(spec, model)).join("\n");
+}

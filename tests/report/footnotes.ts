@@ -1,0 +1,205 @@
+/**
+ * Curated knowledge for the footnotes of the published table: why a check does not pass on a
+ * runtime, what our app does about it, and where upstream says so. Keyed by (check id, runtime or
+ * target id, status). Citations come from /work/notes/upstream-quirks.md; a note is shown only
+ * beside a real result that it explains, and the footnote always quotes that result too.
+ *
+ * A non-pass cell that no note here explains still gets a footnote, generated from the result's own
+ * message and marked "no upstream reference yet" (tests/report.test.ts lists those cells).
+ */
+import type { Status } from "../harness/check.ts";
+
+export interface RuntimeFlag {
+  /** As MDN's browser-compat-data: "runtime_flag" for a command-line switch. */
+  type: "runtime_flag";
+  name: string;
+  /** What we saw with the flag on, and where (the flag's effect is evidence too, not hearsay). */
+  evidence: string;
+}
+
+export interface CuratedNote {
+  check: string;
+  /**
+   * Where it holds: target ids (`bun` is Bun.serve, `bun-node` is node:http on Bun), or a whole runtime
+   * (every target on it). A note for the target wins over one for the runtime.
+   */
+  on: { targets: string[] } | { runtime: string };
+  status: Status[];
+  /** Runtime versions the knowledge holds for, e.g. { below: "1.1.27" }; absent: any version. */
+  versions?: { from?: string; below?: string };
+  cause: string;
+  /** What our dispatcher or runtime file does about it; absent: nothing can be done in the app. */
+  workaround?: string;
+  /** Upstream issues, PRs or docs (owner/repo#N or a URL); empty when the cause is in this app (`ours`). */
+  upstream: string[];
+  /** The cause is in this app, not upstream; `evidence` says how that was established. */
+  ours?: { evidence: string };
+  /** A runtime flag that turns the fact into a pass (goes into compat.json's `flags`). */
+  flag?: RuntimeFlag;
+}
+
+export const CURATED_NOTES: CuratedNote[] = [
+  // A. Disconnect
+  {
+    check: "disconnect.cancel",
+    on: { runtime: "bun" },
+    status: ["fail", "timeout"],
+    versions: { below: "1.1.27" },
+    cause: "Bun.serve before 1.1.27 never calls cancel() on a response body stream when the client goes away.",
+    workaround: "the dispatcher also ends a subscription on request.signal, whichever comes first.",
+    upstream: ["oven-sh/bun#6758", "honojs/hono#3859"],
+  },
+  {
+    check: "disconnect.signal",
+    on: { targets: ["bun-node"] },
+    status: ["fail", "timeout"],
+    cause:
+      "Bun's node:http does not emit ServerResponse 'close' on a client disconnect; @hono/node-server aborts request.signal from that event only.",
+    upstream: ["oven-sh/bun#14697", "oven-sh/bun#29219", "honojs/node-server src/listener.ts"],
+  },
+  {
+    check: "disconnect.cancel",
+    on: { targets: ["bun-node"] },
+    status: ["fail", "timeout"],
+    cause:
+      "Bun's node:http does not emit ServerResponse 'close' on a client disconnect; @hono/node-server cancels the body from that event only.",
+    upstream: ["oven-sh/bun#14697", "oven-sh/bun#29219", "honojs/node-server#280"],
+  },
+  {
+    check: "disconnect.cancel",
+    on: { targets: ["elysia-bun"] },
+    status: ["fail", "timeout"],
+    cause: "Elysia does not pass the client's disconnect on to the cancel() of a ReadableStream returned as a Response.",
+    workaround: "the dispatcher also ends a subscription on request.signal, whichever comes first.",
+    upstream: ["elysiajs/elysia#1768"],
+  },
+  {
+    check: "completion.signal-quiet",
+    on: { targets: ["deno"] },
+    status: ["fail"],
+    cause:
+      "Deno.serve's legacy abort (the default up to at least 2.9.6) aborts request.signal also when the response ends normally, and prints a deprecation warning on stderr when the handler read the signal.",
+    workaround:
+      "runtimes/deno.ts does not listen to request.signal on our streams (requestSignal: false); Deno calls the body's cancel() on a real disconnect, and the dispatcher ends subscriptions on that.",
+    upstream: [
+      "denoland/deno#27005",
+      "denoland/deno#34397",
+      "denoland/deno#28371",
+      "https://docs.deno.com/runtime/reference/deno_serve_legacy_abort/",
+    ],
+    flag: {
+      type: "runtime_flag",
+      name: "--unstable-no-legacy-abort",
+      evidence:
+        "re-run by hand on Deno 2.9.6 with the flag: completion.signal-quiet passes (no abort, no cancel(), stderr empty), but disconnect.signal then fails: request.signal never aborts within 3000 ms when the client resets (RST) mid-stream, idle or writing (FIN still 1–3 ms; 3 runs of 3). The deno.json form \"unstable\": [\"no-legacy-abort\"] is not applied on 2.9.x (denoland/deno#36307).",
+    },
+  },
+
+  // B. Flushing
+  {
+    check: "flush.headers",
+    on: { targets: ["bun", "elysia-bun"] },
+    status: ["fail", "timeout"],
+    cause:
+      "Bun.serve withholds the end of a streamed response's head (Date, Transfer-Encoding: chunked and the blank line that ends the header block) until the first body chunk, so a client sees no complete response (EventSource: no onopen) until the first event.",
+    workaround: "the dispatcher writes `retry:` the moment a stream opens, which pushes the head out at once.",
+    upstream: ["oven-sh/bun#33660"],
+  },
+
+  // D. Shutdown
+  {
+    check: "stop.runtime-graceful",
+    on: { targets: ["node"] },
+    status: ["fail", "timeout"],
+    cause: "server.close() stops accepting but waits for every active connection, so an open SSE stream keeps it pending for ever.",
+    workaround: "on a signal the dispatcher ends every stream itself (final `shutdown` event), then calls server.closeAllConnections() after a grace period.",
+    upstream: ["nodejs/node#42812", "https://nodejs.org/api/http.html#servercloseallconnections"],
+  },
+  {
+    check: "stop.runtime-graceful",
+    on: { targets: ["bun"] },
+    status: ["fail", "timeout"],
+    cause: "server.stop() lets in-flight requests finish, and an endless stream never does; its promise stays pending.",
+    workaround: "on a signal the dispatcher ends every stream itself (final `shutdown` event), then calls server.stop(true) after a grace period.",
+    upstream: ["https://bun.sh/reference/globals/bun/Server/stop", "oven-sh/bun#35130", "oven-sh/bun#40043"],
+  },
+  {
+    check: "stop.runtime-graceful",
+    on: { targets: ["deno"] },
+    status: ["fail", "timeout"],
+    cause: "server.shutdown() waits for pending responses, and an endless stream never ends; only aborting the serve signal forces it.",
+    workaround: "on a signal the dispatcher ends every stream itself (final `shutdown` event); after the grace period the process exits.",
+    upstream: ["https://docs.deno.com/api/deno/~/Deno.HttpServer.shutdown", "denoland/deno#20387", "denoland/deno#35142"],
+  },
+
+  {
+    check: "sigint.idle",
+    on: { targets: ["bun", "deno"] },
+    status: ["fail"],
+    cause:
+      "our runtime file prints the readiness line before it installs the signal handlers (runtimes/bun.ts and runtimes/deno.ts call sse.listening() before sse.shutdownWith(); Deno calls onListen inside Deno.serve), so a SIGINT right after the readiness line meets the runtime's default action and kills the process. On Node the listening callback runs after the module has finished, so the handlers are already there.",
+    workaround: "none yet; the fix is to install the handlers before announcing readiness.",
+    upstream: [],
+    ours: {
+      evidence:
+        "re-run by hand with a 6-line script on Bun 1.4.5 and Deno 2.9.6, SIGINT sent as soon as \"ready\" is read: handler installed before the line, 20 of 20 starts handled on both; after it, Bun killed 12 of 20, Deno 18 of 20",
+    },
+  },
+
+  // E. Idle connections
+  {
+    check: "idle.runtime-default",
+    on: { targets: ["bun", "elysia-bun"] },
+    status: ["fail"],
+    cause: "Bun.serve closes a connection with no traffic for idleTimeout (10 s by default), a quiet stream mid-response included.",
+    workaround: "runtimes/bun.ts lifts the timeout per stream with server.timeout(request, 0), and the dispatcher's shared heartbeat keeps streams busy.",
+    upstream: ["https://bun.sh/reference/bun/Serve", "oven-sh/bun#27479", "oven-sh/bun#13772", "oven-sh/bun#15589"],
+  },
+];
+
+/**
+ * Facts and the outcomes that show what our app makes of them: a fact that fails beside a passing
+ * outcome means a workaround is at work.
+ */
+export const OUTCOMES_OF_FACT: Record<string, string[]> = {
+  "disconnect.signal": ["disconnect.producer-stops"],
+  "disconnect.cancel": ["disconnect.producer-stops"],
+  "completion.signal-quiet": ["disconnect.producer-stops"],
+  "flush.headers": ["flush.per-event", "browser.eventsource"],
+  "stop.runtime-graceful": ["sigint.open-streams", "sigterm.open-streams"],
+  "idle.runtime-default": ["idle.heartbeat"],
+};
+
+/** Compares dotted versions numerically ("1.1.27" < "1.4.5"); non-numeric parts count as 0. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split(/[.+-]/).map((p) => Number.parseInt(p, 10) || 0);
+  const pb = b.split(/[.+-]/).map((p) => Number.parseInt(p, 10) || 0);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return Math.sign(d);
+  }
+  return 0;
+}
+
+function inRange(version: string, range: CuratedNote["versions"]): boolean {
+  if (!range) return true;
+  if (range.from && compareVersions(version, range.from) < 0) return false;
+  if (range.below && compareVersions(version, range.below) >= 0) return false;
+  return true;
+}
+
+/** The curated note for a cell: a target-specific one first, then one for the runtime. */
+export function findCuratedNote(
+  check: string,
+  cell: { target: string; runtime: string; runtimeVersion: string; status: Status },
+  notes: CuratedNote[] = CURATED_NOTES,
+): CuratedNote | undefined {
+  const baseTarget = cell.target.split("@")[0]!;
+  const matches = notes.filter(
+    (n) => n.check === check && n.status.includes(cell.status) && inRange(cell.runtimeVersion, n.versions),
+  );
+  return (
+    matches.find((n) => "targets" in n.on && n.on.targets.includes(baseTarget)) ??
+    matches.find((n) => "runtime" in n.on && n.on.runtime === cell.runtime)
+  );
+}
