@@ -51,7 +51,12 @@ export function installShutdown(options: ShutdownOptions): { setHandle(handle: S
     const startedAt = performance.now();
     if (shuttingDown) return exit(130, startedAt, `second ${signal}`);
     shuttingDown = true;
-    report("shutdown-started", { signal, mode, subscribers: dispatcher.subscriberCount });
+    report("shutdown-started", {
+      signal,
+      mode,
+      subscribers: dispatcher.subscriberCount,
+      ...(handle ? { gracefulApi: handle.gracefulApi, forceApi: handle.forceApi } : {}),
+    });
     if (!handle) {
       dispatcher.close();
       return exit(0, startedAt, `${signal} before the server was up`);

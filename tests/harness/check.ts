@@ -46,6 +46,11 @@ export interface Check {
   kind: "fact" | "outcome";
   /** Fixtures (tests/fixtures/<name>.ts) this check must flag with `fail` or `timeout`. */
   calibration: string[];
+  /**
+   * Targets where the check must pass, showing that it can (default: the reference app on `node`).
+   * A fact that no runtime satisfies names a fixture that does.
+   */
+  passesOn?: string[];
   /** Bound on the whole check, ms; past it the result is `timeout`. */
   timeoutMs: number;
   /** Runs alone: it loads the machine enough to disturb timing checks running beside it. */

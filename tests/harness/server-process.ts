@@ -67,6 +67,8 @@ export class ServerProcess {
   readonly removedEnv: string[];
   port = 0;
   readonly exited: Promise<Exit>;
+  /** Resolves once the process exited and its stdout and stderr are drained (the child's 'close'). */
+  readonly closed: Promise<void>;
   private readonly child: ChildProcess;
   private readonly waiters = new Set<{ test: (r: Report) => boolean; resolve: (r: Report) => void }>();
   private exitInfo: Exit | undefined;
@@ -80,6 +82,7 @@ export class ServerProcess {
     this.child = spawn(program!, args, { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     live.add(this);
     installExitHook();
+    this.closed = new Promise((resolve) => this.child.once("close", () => resolve()));
     this.exited = new Promise<Exit>((resolve) => {
       this.child.once("exit", (code, signal) => {
         this.exitInfo = { code, signal, at: performance.now() };
