@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# sse-compat: serve the demo on a runtime, or run the compatibility suite against one.
+# sse-compat: serve the demo on a runtime, or run the compatibility suite against one or more.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -9,6 +9,9 @@ usage: ./run-test.sh <command>
 
   ./run-test.sh <target> [--only PATTERN]...   run the suite against a target; one line per check,
                                                a summary, results/<target>.json
+  ./run-test.sh <target> <target>...           the same for several targets, then the table:
+  ./run-test.sh all                            every target, then COMPATIBILITY.md,
+                                               results/compat.json and results/report.html
   ./run-test.sh serve <target>                 serve the demo on http://localhost:8080 (PORT to change)
   ./run-test.sh --help                         this text
 

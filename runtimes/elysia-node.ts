@@ -8,20 +8,26 @@
  * and its stop() ignores "close active connections", so the handles come from the listen callback.
  */
 import { node } from "@elysiajs/node";
+import type { Server } from "node:http";
 import type { Server as SrvxServer } from "srvx";
 import { createElysiaApp } from "../src/elysia-app.ts";
 import { prepareServer } from "../src/server.ts";
 import { TARGET_INFO } from "../src/targets.ts";
+import { closeEachConnectionOnceIdle } from "./shared/close-idle-connections.ts";
 
 const sse = prepareServer(TARGET_INFO["elysia-node"]);
 const app = createElysiaApp(sse, { adapter: node() });
 
 let srvx: SrvxServer | undefined;
+let stopping = false;
 
 // Signal handlers before the readiness line: a signal right after it must find them installed.
 sse.shutdownWith({
   // srvx close(): node:http server.close(), which waits for every open connection, streams included.
-  stopGracefully: () => srvx?.close() ?? Promise.resolve(),
+  stopGracefully: () => {
+    stopping = true;
+    return srvx?.close() ?? Promise.resolve();
+  },
   // close(true) calls closeAllConnections() first.
   forceClose: () => void srvx?.close(true),
   gracefulApi: "srvx server.close()",
@@ -35,6 +41,7 @@ app.listen(
     // The callback runs before srvx has bound the port (it reports the requested port, 0).
     srvx = (info as unknown as { raw: SrvxServer }).raw;
     void srvx.ready().then((server) => {
+      if (server.node?.server) closeEachConnectionOnceIdle(server.node.server as Server, () => stopping);
       const address = server.node?.server?.address();
       sse.listening(typeof address === "object" && address ? address.port : Number(new URL(server.url!).port));
     });

@@ -3,6 +3,8 @@
  * targets (the same code on three runtimes' node:http).
  */
 import { serve } from "@hono/node-server";
+import type { Server } from "node:http";
+import { closeEachConnectionOnceIdle } from "./close-idle-connections.ts";
 import type { PreparedServer } from "../../src/server.ts";
 
 export function serveOnNodeHttp(sse: PreparedServer): void {
@@ -10,14 +12,7 @@ export function serveOnNodeHttp(sse: PreparedServer): void {
   const server = serve({ fetch: sse.app.fetch, hostname: sse.config.host, port: sse.config.port }, (info) =>
     sse.listening(info.port),
   );
-  // server.close() closes the connections idle at that moment, but a keep-alive connection whose
-  // stream the dispatcher ends afterwards stays open until its keep-alive timeout (5 s): close each
-  // one as soon as its response has finished. closeIdleConnections(): Node >=18.2 (nodejs/node#42812).
-  server.on("request", (_request, response) => {
-    response.once("finish", () => {
-      if (stopping && "closeIdleConnections" in server) setImmediate(() => server.closeIdleConnections());
-    });
-  });
+  closeEachConnectionOnceIdle(server as Server, () => stopping);
   sse.shutdownWith({
     // server.close() waits for every open connection, streams included, to end.
     stopGracefully: () => {

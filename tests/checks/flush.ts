@@ -83,7 +83,7 @@ export const flushHeaders: Check = {
         const started = evidence.firstByteAfterMs === null || (client.firstByteAt ?? Infinity) > first.sentAt ? "" : `the status line came after ${evidence.firstByteAfterMs} ms but `;
         return fail(
           late
-            ? `${started}the header block was not complete within ${HEAD_OBSERVE_MS} ms; it was completed only with the first event, ${withFirstChunk} ms after that was published (head held back until the first body chunk: oven-sh/bun#33660)`
+            ? `${started}the header block was not complete within ${HEAD_OBSERVE_MS} ms; it was completed only with the first event, ${withFirstChunk} ms after that was published (head held back until the first body chunk)`
             : `no complete status line and headers within ${HEAD_OBSERVE_MS} ms, nor after an event was published`,
           { value: HEAD_OBSERVE_MS, unit: "ms", label: "no complete head within" },
           { ...evidence, headCompletedAfterFirstPublishMs: withFirstChunk, statusLine: late?.statusLine ?? null, raw },

@@ -106,14 +106,41 @@ export const CURATED_NOTES: CuratedNote[] = [
     upstream: ["oven-sh/bun#33660"],
   },
 
+  {
+    check: "flush.headers",
+    on: { targets: ["elysia-node"] },
+    status: ["fail", "timeout"],
+    cause:
+      "srvx's Node adapter (under @elysiajs/node) calls writeHead() but never flushHeaders(), and node:http holds a head written that way until the first body write. @hono/node-server had the same and fixed it by flushing.",
+    workaround: "the dispatcher writes `retry:` the moment a stream opens, which pushes the head out at once.",
+    upstream: ["honojs/node-server#244", "honojs/node-server#245", "nodejs/help#2503"],
+  },
+
   // D. Shutdown
   {
     check: "stop.runtime-graceful",
-    on: { targets: ["node"] },
+    on: { targets: ["node", "bun-node", "deno-node"] },
     status: ["fail", "timeout"],
-    cause: "server.close() stops accepting but waits for every active connection, so an open SSE stream keeps it pending for ever.",
-    workaround: "on a signal the dispatcher ends every stream itself (final `shutdown` event), then calls server.closeAllConnections() after a grace period.",
+    cause: "node:http's server.close() stops accepting but waits for every active connection, so an open SSE stream keeps it pending for ever (Bun's and Deno's node:http do the same).",
+    workaround:
+      "on a signal the dispatcher ends every stream itself (final `shutdown` event), runtimes/shared/hono-node-server.ts closes each connection as its stream ends, and server.closeAllConnections() forces the rest after a grace period.",
     upstream: ["nodejs/node#42812", "https://nodejs.org/api/http.html#servercloseallconnections"],
+  },
+  {
+    check: "stop.runtime-graceful",
+    on: { targets: ["elysia-node"] },
+    status: ["fail", "timeout"],
+    cause: "srvx's close() is node:http's server.close(), which waits for every active connection, so an open SSE stream keeps it pending for ever.",
+    workaround: "on a signal the dispatcher ends every stream itself (final `shutdown` event), then srvx's close(true) (closeAllConnections()) forces the rest after a grace period.",
+    upstream: ["nodejs/node#42812", "https://nodejs.org/api/http.html#servercloseallconnections"],
+  },
+  {
+    check: "stop.runtime-graceful",
+    on: { targets: ["elysia-bun"] },
+    status: ["fail", "timeout"],
+    cause: "Elysia's app.stop() awaits Bun's server.stop(), which lets in-flight requests finish, and an endless stream never does.",
+    workaround: "on a signal the dispatcher ends every stream itself (final `shutdown` event), then app.stop(true) forces the rest after a grace period.",
+    upstream: ["elysiajs/elysia#1455", "https://bun.sh/reference/globals/bun/Server/stop", "oven-sh/bun#35130"],
   },
   {
     check: "stop.runtime-graceful",
@@ -130,20 +157,6 @@ export const CURATED_NOTES: CuratedNote[] = [
     cause: "server.shutdown() waits for pending responses, and an endless stream never ends; only aborting the serve signal forces it.",
     workaround: "on a signal the dispatcher ends every stream itself (final `shutdown` event); after the grace period the process exits.",
     upstream: ["https://docs.deno.com/api/deno/~/Deno.HttpServer.shutdown", "denoland/deno#20387", "denoland/deno#35142"],
-  },
-
-  {
-    check: "sigint.idle",
-    on: { targets: ["bun", "deno"] },
-    status: ["fail"],
-    cause:
-      "our runtime file prints the readiness line before it installs the signal handlers (runtimes/bun.ts and runtimes/deno.ts call sse.listening() before sse.shutdownWith(); Deno calls onListen inside Deno.serve), so a SIGINT right after the readiness line meets the runtime's default action and kills the process. On Node the listening callback runs after the module has finished, so the handlers are already there.",
-    workaround: "none yet; the fix is to install the handlers before announcing readiness.",
-    upstream: [],
-    ours: {
-      evidence:
-        "re-run by hand with a 6-line script on Bun 1.4.5 and Deno 2.9.6, SIGINT sent as soon as \"ready\" is read: handler installed before the line, 20 of 20 starts handled on both; after it, Bun killed 12 of 20, Deno 18 of 20",
-    },
   },
 
   // E. Idle connections
