@@ -17,7 +17,8 @@ usage: ./run-test.sh <command>
 
 targets: node, deno, bun, bun-node, deno-node, elysia-bun, elysia-node; any of them @<runtime version>
          (bun@1.1.26, node@22: installed from npm into .cache/runtimes/ on first use)
-PATTERN: a check id or a glob such as 'disconnect.*' (ids in ../shared/CHECKS.md)
+PATTERN: a check id or a glob such as 'disconnect.*' (ids in ../shared/CHECKS.md); a subset is
+         written to results/<target>.partial.json and publishes no table
 exit codes: 0 every check passed, 1 some did not, 2 the suite could not run
 First use installs the dependencies (npm ci), runtimes included.
 EOF

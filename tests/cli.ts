@@ -31,6 +31,8 @@ export const ALL_TARGETS = ["node", "deno", "bun", "bun-node", "deno-node", "ely
 
 interface RunOptions {
   checks: Check[];
+  /** Only some checks (--only). */
+  partial: boolean;
   concurrency: number;
   out?: string;
 }
@@ -42,7 +44,9 @@ async function runTarget(target: Target, options: RunOptions): Promise<TargetRes
   const startedAt = performance.now();
   const results = await runChecks(target, options.checks, { concurrency: options.concurrency, onResult: (r) => console.log(formatResult(r)) });
   const wallMs = Math.round(performance.now() - startedAt);
-  const file = options.out ?? join(ROOT, "results", `${target.id.replace(/[^a-zA-Z0-9@._-]/g, "_")}.json`);
+  // A subset (--only) goes to its own file: it must not replace the full run the table is made from.
+  const name = target.id.replace(/[^a-zA-Z0-9@._-]/g, "_") + (options.partial ? ".partial" : "");
+  const file = options.out ?? join(ROOT, "results", `${name}.json`);
   mkdirSync(dirname(file), { recursive: true });
   const output: TargetResults = { run, wallMs, checks: results };
   writeFileSync(file, JSON.stringify(output, null, 2) + "\n");
@@ -88,7 +92,7 @@ async function main(argv: string[]): Promise<number> {
 
   const startedAt = performance.now();
   const runs: TargetResults[] = [];
-  for (const target of targets) runs.push(await runTarget(target, { checks, concurrency, out: values.out }));
+  for (const target of targets) runs.push(await runTarget(target, { checks, concurrency, out: values.out, partial: values.only !== undefined }));
   const all = runs.flatMap((r) => r.checks);
   const passed = all.filter((r) => r.status === "pass").length;
   const skipped = all.filter((r) => r.status === "skip").length;
