@@ -1,0 +1,134 @@
+/**
+ * `./run-test.sh bench <target>... [--quick] [--clients N] [--repeats N] [--out FILE] [--no-ceilings]`
+ *
+ * Runs every scenario against each target and against its runtime's raw ceiling, prints the figures
+ * side by side (each target's as a ratio to its ceiling's) and the issue's goals, and writes
+ * results/bench.json. Exit 0: every scenario ran; 1: some broke (see `errors`); 2: could not run.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { parseArgs } from "node:util";
+import { killAllServers } from "../tests/harness/server-process.ts";
+import { ROOT, RuntimeMissingError, UnknownTargetError } from "../tests/harness/targets.ts";
+import { ClientPool } from "./client-pool.ts";
+import { machineInfo, versions } from "./machine.ts";
+import { detectPlacement, pinSelf } from "./placement.ts";
+import { compare, formatTable, goals, metricsFor, type BenchResults } from "./report.ts";
+import { runSubject, type SubjectResult } from "./run-subject.ts";
+import { settingsFor } from "./settings.ts";
+import { subjectsFor } from "./subjects.ts";
+
+const USAGE = `usage: ./run-test.sh bench <target>... [options]
+
+  --quick          about 10 s per server: base population only, no 10x fan-out, no connection limit
+  --clients N      the base population (default 1000; memory levels, 10x fan-out and the
+                   connection limit scale with it)
+  --repeats N      measured repeats of each scenario (default 3, at least 1)
+  --out FILE       where the results go (default results/bench.json)
+  --no-ceilings    skip the raw ceilings (no ratios)
+
+Each target runs next to its runtime's raw ceiling (bench/ceilings/). Server and load clients run
+on separate cores where taskset allows. Exit 0: every scenario ran; 1: some broke; 2: could not run.`;
+
+class UsageError extends Error {}
+
+function positiveInteger(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        quick: { type: "boolean" },
+        clients: { type: "string" },
+        repeats: { type: "string" },
+        out: { type: "string" },
+        "no-ceilings": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (positionals.length === 0) throw new UsageError("expected at least one target, e.g. ./run-test.sh bench node deno bun");
+  const placement = detectPlacement();
+  const settings = settingsFor(values.quick ? "quick" : "full", positiveInteger("--clients", values.clients, 1000), placement.openFiles.hard);
+  settings.repeats = positiveInteger("--repeats", values.repeats, settings.repeats);
+  const subjects = subjectsFor(positionals, !values["no-ceilings"]);
+  const out = values.out ?? join(ROOT, "results", "bench.json");
+
+  const startedAt = new Date();
+  const started = performance.now();
+  const atStart = machineInfo();
+  pinSelf(placement.clientCpus);
+  console.log(
+    `sse-compat bench (${settings.mode}): ${subjects.map((s) => s.id).join(", ")}; ${settings.clients} clients, ` +
+      `${settings.clientProcesses} client processes; ` +
+      (placement.serverCpus ? `server on CPU ${placement.serverCpus}, clients on CPU ${placement.clientCpus}` : `no pinning (${placement.note})`) +
+      `; load average ${atStart.loadAverage.join(" ")}`,
+  );
+  const pool = await ClientPool.start(settings.clientProcesses, placement.clientCpus);
+  const stopEverything = () => {
+    killAllServers();
+    void pool.stop();
+  };
+  process.once("SIGINT", () => (stopEverything(), process.exit(130)));
+  process.once("SIGTERM", () => (stopEverything(), process.exit(143)));
+
+  const results: SubjectResult[] = [];
+  try {
+    for (const subject of subjects) {
+      console.log(`\n${subject.id} (${subject.target.server}, ${subject.target.framework})`);
+      const result = await runSubject(subject, pool, placement, settings, (line) => console.log(`  ${line}`));
+      console.log(`  ${subject.id}: ${(result.wallMs / 1000).toFixed(1)} s`);
+      results.push(result);
+    }
+  } finally {
+    await pool.stop();
+  }
+
+  const metrics = metricsFor(settings);
+  const comparisons = compare(results, metrics);
+  const output: BenchResults = {
+    kind: "sse-compat-bench",
+    schema: 1,
+    startedAt: startedAt.toISOString(),
+    wallMs: Math.round(performance.now() - started),
+    settings,
+    placement,
+    machine: { atStart, loadAverageAtEnd: machineInfo().loadAverage },
+    versions: versions(),
+    metrics: metrics.map(({ value: _value, ...rest }) => rest),
+    subjects: results,
+    comparisons,
+    goals: goals(results, comparisons, settings),
+  };
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify(output, null, 2) + "\n");
+  console.log(`\n${formatTable(output)}\n\nwall time ${(output.wallMs / 1000).toFixed(1)} s; results in ${out}`);
+  console.log("Figures from a shared machine are noisy: compare ratios measured in the same run, not runs.");
+  return results.some((r) => r.errors.length > 0) ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    killAllServers();
+    if (error instanceof UsageError) console.error(`bench: ${error.message}\n\n${USAGE}`);
+    else if (error instanceof UnknownTargetError || error instanceof RuntimeMissingError) console.error(`bench: ${error.message}`);
+    else console.error("bench: could not run:", error);
+    process.exit(2);
+  },
+);

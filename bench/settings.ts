@@ -1,0 +1,53 @@
+/**
+ * The bench's sizes and durations: the full run (about 50 s per server on a 2-core machine) and
+ * `--quick` (about 10 s per server), both scaled by `--clients`.
+ */
+
+export interface Settings {
+  mode: "full" | "quick";
+  /** The base population: fan-out, fixed-load latency and disconnect detection run with it. */
+  clients: number;
+  /** The large fan-out population, or null (quick). */
+  largeClients: number | null;
+  /** Idle connections at which the RSS is read; its slope is the memory per connection. */
+  memoryLevels: number[];
+  /** Connections attempted to find the most a server holds, or null (quick). */
+  maxConnections: number | null;
+  repeats: number;
+  /** Size of each event's data, bytes. */
+  eventBytes: number;
+  /** The fixed load: events per second to each of `clients`. */
+  latencyRate: number;
+  /** Fan-out capacity is the best delivered rate whose p99 latency stays within this, ms. */
+  p99BoundMs: number;
+  fanoutStepMs: number;
+  latencyMs: number;
+  churnMs: number;
+  churnConcurrency: number;
+  /** Disconnect probes per repeat. */
+  probes: number;
+  clientProcesses: number;
+}
+
+export function settingsFor(mode: "full" | "quick", clients = 1000, openFilesHard = 20_000): Settings {
+  const quick = mode === "quick";
+  return {
+    mode,
+    clients,
+    largeClients: quick ? null : clients * 10,
+    memoryLevels: quick ? [Math.ceil(clients / 4), Math.ceil(clients / 2), clients] : [clients, clients * 5, clients * 10],
+    // One connection is one file; the server keeps a few dozen for itself.
+    maxConnections: quick ? null : Math.min(clients * 20, openFilesHard),
+    repeats: 3,
+    eventBytes: 100,
+    latencyRate: 100,
+    p99BoundMs: 50,
+    fanoutStepMs: quick ? 300 : 500,
+    latencyMs: quick ? 800 : 2000,
+    churnMs: quick ? 500 : 1500,
+    churnConcurrency: 32,
+    probes: quick ? 10 : 30,
+    // Each holds its share under its own open-files limit.
+    clientProcesses: Math.max(2, Math.ceil((quick ? clients : Math.min(clients * 20, openFilesHard)) / 10_000)),
+  };
+}
