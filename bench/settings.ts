@@ -42,11 +42,11 @@ export function settingsFor(mode: "full" | "quick", clients = 1000, openFilesHar
     eventBytes: 100,
     latencyRate: 100,
     p99BoundMs: 50,
-    fanoutStepMs: quick ? 300 : 500,
-    latencyMs: quick ? 800 : 2000,
-    churnMs: quick ? 500 : 1500,
+    fanoutStepMs: quick ? 300 : 400,
+    latencyMs: quick ? 800 : 1500,
+    churnMs: quick ? 500 : 1000,
     churnConcurrency: 32,
-    probes: quick ? 10 : 30,
+    probes: quick ? 10 : 20,
     // Each holds its share under its own open-files limit.
     clientProcesses: Math.max(2, Math.ceil((quick ? clients : Math.min(clients * 20, openFilesHard)) / 10_000)),
   };

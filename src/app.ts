@@ -100,6 +100,16 @@ interface PublishRequest {
   count?: number;
 }
 
+/**
+ * Generated payloads are kept by size: a load of 200 x 100 KB publishes must measure what the
+ * dispatcher holds, not the garbage of 200 identical strings.
+ */
+let lastGenerated = { size: 0, data: "" };
+function generated(size: number): string {
+  if (lastGenerated.size !== size) lastGenerated = { size, data: "x".repeat(size) };
+  return lastGenerated.data;
+}
+
 function mountControl(app: Hono, { dispatcher, platform }: AppOptions): void {
   app.post("/control/publish", async (c) => {
     let body: PublishRequest;
@@ -121,7 +131,7 @@ function mountControl(app: Hono, { dispatcher, platform }: AppOptions): void {
     if (!Number.isSafeInteger(count) || count < 1 || count > 100_000) {
       return c.json({ error: "count must be an integer from 1 to 100000" }, 400);
     }
-    const data = body.data ?? "x".repeat(size);
+    const data = body.data ?? generated(size);
     try {
       let id = 0;
       for (let i = 0; i < count; i++) id = dispatcher.publish({ event: body.event, data });

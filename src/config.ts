@@ -16,6 +16,7 @@ export interface ServerConfig {
   heartbeatMs: number;
   retryMs: number;
   replayLimit: number;
+  replayLimitBytes: number;
   queueLimitBytes: number;
   overflowPolicy: OverflowPolicy;
   /** `/control/*` endpoints for the suite (publish on demand, end streams, GC). */
@@ -62,6 +63,7 @@ export function readConfig(env: Env): ServerConfig {
     heartbeatMs: integer(env, "SSE_HEARTBEAT_MS", 5000, 0, 3_600_000),
     retryMs: integer(env, "SSE_RETRY_MS", 2000, 0, 3_600_000),
     replayLimit: integer(env, "SSE_REPLAY_LIMIT", 1000, 0, 1_000_000),
+    replayLimitBytes: integer(env, "SSE_REPLAY_LIMIT_BYTES", 8 * 1024 * 1024, 0, 1024 * 1024 * 1024),
     queueLimitBytes: integer(env, "SSE_QUEUE_LIMIT_BYTES", 1024 * 1024, 1, 1024 * 1024 * 1024),
     overflowPolicy: oneOf(env, "SSE_OVERFLOW_POLICY", "disconnect", ["disconnect", "drop-newest"] as const),
     control: oneOf(env, "SSE_CONTROL", "0", ["0", "1"] as const) === "1",

@@ -31,6 +31,8 @@ export type EndMechanism = "signal" | "cancel" | "overflow" | "shutdown" | "serv
 export interface DispatcherOptions {
   /** Events kept for `Last-Event-ID` replay. */
   replayLimit?: number;
+  /** Bytes the replay buffer may hold; the oldest events go first (the newest one always stays). */
+  replayLimitBytes?: number;
   /** Bytes a subscriber may have waiting before the overflow policy applies. */
   queueLimitBytes?: number;
   overflowPolicy?: OverflowPolicy;
@@ -72,6 +74,7 @@ export interface DispatcherStats {
   published: number;
   lastEventId: number;
   replayBuffered: number;
+  replayBufferedBytes: number;
   overflowPolicy: OverflowPolicy;
   queueLimitBytes: number;
   /** Events not queued for some client under `drop-newest`. */
@@ -205,6 +208,7 @@ interface Retained {
 
 export class EventDispatcher {
   readonly replayLimit: number;
+  readonly replayLimitBytes: number;
   readonly queueLimitBytes: number;
   readonly overflowPolicy: OverflowPolicy;
   readonly heartbeatMs: number;
@@ -214,6 +218,9 @@ export class EventDispatcher {
   private readonly countListeners = new Set<(count: number) => void>();
   /** Replay ring: ids are consecutive, so the event with id n sits at a computable place. */
   private readonly history: (Retained | undefined)[];
+  /** The oldest id still in the replay buffer, and the bytes the buffer holds. */
+  private oldestRetained = 1;
+  private retainedBytes = 0;
   private nextSubscriberId = 1;
   private lastId = 0;
   private heartbeatSubscribers = 0;
@@ -230,6 +237,7 @@ export class EventDispatcher {
 
   constructor(options: DispatcherOptions = {}) {
     this.replayLimit = options.replayLimit ?? 1000;
+    this.replayLimitBytes = options.replayLimitBytes ?? 8 * 1024 * 1024;
     this.queueLimitBytes = options.queueLimitBytes ?? 1024 * 1024;
     this.overflowPolicy = options.overflowPolicy ?? "disconnect";
     this.heartbeatMs = options.heartbeatMs ?? 5000;
@@ -259,7 +267,7 @@ export class EventDispatcher {
     const bytes = encodeEvent({ id: String(id), event: event.event, data: event.data });
     this.lastId = id;
     this.counters.published++;
-    if (this.replayLimit > 0) this.history[id % this.replayLimit] = { id, bytes };
+    this.retain(id, bytes);
     for (const sub of this.subscribers.values()) this.deliver(sub, bytes);
     return id;
   }
@@ -337,7 +345,8 @@ export class EventDispatcher {
       subscribers: this.subscribers.size,
       published: this.counters.published,
       lastEventId: this.lastId,
-      replayBuffered: Math.min(this.lastId, this.replayLimit),
+      replayBuffered: this.lastId - this.oldestRetained + 1,
+      replayBufferedBytes: this.retainedBytes,
       overflowPolicy: this.overflowPolicy,
       queueLimitBytes: this.queueLimitBytes,
       dropped: this.counters.dropped,
@@ -382,11 +391,32 @@ export class EventDispatcher {
     const seen = Number(lastEventId);
     if (seen > this.lastId) return { kind: "ignored", reason: "unknown" };
     if (seen === this.lastId) return { kind: "none" };
-    const oldest = Math.max(1, this.lastId - Math.min(this.lastId, this.replayLimit) + 1);
-    const from = Math.max(seen + 1, oldest);
+    const from = Math.max(seen + 1, this.oldestRetained);
     const count = this.lastId - from + 1;
     const missing = from - (seen + 1);
     return missing > 0 ? { kind: "partial", from, count, missing } : { kind: "replayed", from, count };
+  }
+
+  /** Keeps an event for replay within both bounds (count and bytes), dropping the oldest first. */
+  private retain(id: number, bytes: Uint8Array): void {
+    if (this.replayLimit === 0) {
+      this.oldestRetained = id + 1;
+      return;
+    }
+    const slot = id % this.replayLimit;
+    const overwritten = this.history[slot];
+    if (overwritten) {
+      this.retainedBytes -= overwritten.bytes.byteLength;
+      this.oldestRetained = Math.max(this.oldestRetained, overwritten.id + 1);
+    }
+    this.history[slot] = { id, bytes };
+    this.retainedBytes += bytes.byteLength;
+    while (this.retainedBytes > this.replayLimitBytes && this.oldestRetained < id) {
+      const oldestSlot = this.oldestRetained % this.replayLimit;
+      this.retainedBytes -= this.history[oldestSlot]!.bytes.byteLength;
+      this.history[oldestSlot] = undefined;
+      this.oldestRetained++;
+    }
   }
 
   private startHeartbeat(): void {

@@ -55,6 +55,7 @@ export function prepareServer(target: TargetDescription): PreparedServer {
     heartbeatMs: config.heartbeatMs,
     retryMs: config.retryMs,
     replayLimit: config.replayLimit,
+    replayLimitBytes: config.replayLimitBytes,
     queueLimitBytes: config.queueLimitBytes,
     overflowPolicy: config.overflowPolicy,
     report,

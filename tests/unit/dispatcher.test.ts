@@ -242,6 +242,30 @@ describe("overflow policy drop-newest", () => {
   });
 });
 
+describe("replay buffer bounds", () => {
+  const eventBytes = encodeEvent({ id: "1", event: "tick", data: "x" }).byteLength;
+
+  test("the buffer keeps at most replayLimitBytes, dropping the oldest events first", () => {
+    const d = dispatcher({ replayLimit: 100, replayLimitBytes: 3 * eventBytes });
+    publishMany(d, 6);
+    expect(d.stats()).toMatchObject({ replayBuffered: 3, replayBufferedBytes: 3 * eventBytes });
+    expect(d.subscribe({ lastEventId: "1" }).replay).toEqual({ kind: "partial", from: 4, count: 3, missing: 2 });
+  });
+
+  test("the newest event stays in the buffer even when it alone exceeds replayLimitBytes", () => {
+    const d = dispatcher({ replayLimit: 100, replayLimitBytes: 10 });
+    publishMany(d, 2);
+    expect(d.stats()).toMatchObject({ replayBuffered: 1, replayBufferedBytes: eventBytes });
+    expect(d.subscribe({ lastEventId: "1" }).replay).toEqual({ kind: "replayed", from: 2, count: 1 });
+  });
+
+  test("the count bound and the byte bound hold together", () => {
+    const d = dispatcher({ replayLimit: 4, replayLimitBytes: 1024 * 1024 });
+    publishMany(d, 9);
+    expect(d.stats()).toMatchObject({ replayBuffered: 4, replayBufferedBytes: 4 * eventBytes });
+  });
+});
+
 describe("replay after Last-Event-ID", () => {
   test("a reconnect with Last-Event-ID receives the missed events in order, then live ones, no duplicate", async () => {
     const d = dispatcher();
@@ -655,6 +679,7 @@ describe("stats()", () => {
       published: 0,
       lastEventId: 0,
       replayBuffered: 0,
+      replayBufferedBytes: 0,
       overflowPolicy: "drop-newest",
       queueLimitBytes: 4096,
       dropped: 0,
