@@ -46,8 +46,15 @@ export interface CompatFile {
   >;
 }
 
+/** "contradicts upstream: …", in compat.json's notes and the tables' footnotes alike. */
+export function contradictionText(contradicts: NonNullable<Footnote["contradicts"]>): string {
+  return `contradicts upstream: upstream says this ${contradicts.says === "fail" ? "fails" : "works"} here (${contradicts.claim}; ${contradicts.upstream.join(", ")}); our evidence: ${contradicts.evidence}`;
+}
+
 function footnoteNotes(note: Footnote): string[] {
+  if (note.status === "pass") return note.contradicts ? [contradictionText(note.contradicts)] : [];
   return [
+    ...(note.contradicts ? [contradictionText(note.contradicts)] : []),
     `cause: ${note.cause}`,
     ...(note.workaround ? [`${note.workaroundFor.length ? "workaround at work" : "workaround"}: ${note.workaround}`] : []),
     `upstream: ${note.upstream.length ? note.upstream.join(", ") : withoutUpstream(note)}`,
@@ -87,7 +94,8 @@ export function buildCompat(model: ReportModel, notes?: CuratedNote[]): CompatFi
         return;
       }
       if (result.status === "pass") {
-        support[column.target] = { version_added: column.runtimeVersion };
+        const contradiction = cell.footnote ? footnotes.get(cell.footnote) : undefined;
+        support[column.target] = { version_added: column.runtimeVersion, ...(contradiction ? { notes: footnoteNotes(contradiction) } : {}) };
         return;
       }
       const note = footnotes.get(cell.footnote!)!;

@@ -171,6 +171,69 @@ export const CURATED_NOTES: CuratedNote[] = [
 ];
 
 /**
+ * What upstream says a runtime does, per check and version, so that a result that contradicts it is
+ * said so in the table (a pass where upstream reports a failure, or the reverse), with our run as the
+ * evidence. Only claims read in the upstream threads themselves (see /work/notes/upstream-quirks.md);
+ * `versions` is where the claim holds, as reported: an open upper end means no fix is known upstream.
+ */
+export interface UpstreamClaim {
+  checks: string[];
+  on: { targets: string[] } | { runtime: string };
+  versions?: { from?: string; below?: string };
+  /** What upstream says a check of this behaviour gets there. */
+  says: "pass" | "fail";
+  /** Upstream's statement in brief, with the versions it was reported on. */
+  claim: string;
+  upstream: string[];
+}
+
+export const UPSTREAM_CLAIMS: UpstreamClaim[] = [
+  {
+    checks: ["disconnect.signal", "disconnect.cancel"],
+    on: { targets: ["bun-node"] },
+    versions: { from: "1.1.31" },
+    says: "fail",
+    claim:
+      "Bun's node:http never emits ServerResponse 'close' when the client disconnects mid-response (oven-sh/bun#14697: confirmed bug, reported on 1.1.31; oven-sh/bun#29219: again on 1.3.11-canary, a raw socket that ends after the first chunk; both closed, the fix PRs oven-sh/bun#29220 and #25271 closed unmerged), and @hono/node-server aborts request.signal and cancels the body from that event only",
+    upstream: ["oven-sh/bun#14697", "oven-sh/bun#29219", "oven-sh/bun#29220"],
+  },
+  {
+    checks: ["disconnect.cancel"],
+    on: { targets: ["bun"] },
+    versions: { below: "1.1.27" },
+    says: "fail",
+    claim: "Bun.serve does not call cancel() on a response body stream when the client disconnects; \"This will be fixed in Bun v1.1.27\" (Jarred-Sumner in oven-sh/bun#6758)",
+    upstream: ["oven-sh/bun#6758", "honojs/hono#3859"],
+  },
+  {
+    checks: ["disconnect.cancel"],
+    on: { targets: ["bun"] },
+    versions: { from: "1.1.27" },
+    says: "pass",
+    claim: "from Bun 1.1.27 Bun.serve calls cancel() on a response body stream when the client disconnects (oven-sh/bun#6758; honojs/hono#3859: \"As of Bun v1.1.27, we call cancel on ReadableStream\")",
+    upstream: ["oven-sh/bun#6758", "honojs/hono#3859"],
+  },
+];
+
+/** The upstream claim that a result contradicts, if any (error and skip contradict nothing). */
+export function contradictedClaim(
+  check: string,
+  cell: { target: string; runtime: string; runtimeVersion: string; status: Status },
+  claims: UpstreamClaim[] = UPSTREAM_CLAIMS,
+): UpstreamClaim | undefined {
+  const observed = cell.status === "pass" ? "pass" : cell.status === "fail" || cell.status === "timeout" ? "fail" : undefined;
+  if (!observed) return undefined;
+  const baseTarget = cell.target.split("@")[0]!;
+  return claims.find(
+    (c) =>
+      c.checks.includes(check) &&
+      c.says !== observed &&
+      inRange(cell.runtimeVersion, c.versions) &&
+      ("targets" in c.on ? c.on.targets.includes(baseTarget) : c.on.runtime === cell.runtime),
+  );
+}
+
+/**
  * Facts and the outcomes that show what our app makes of them: a fact that fails beside a passing
  * outcome means a workaround is at work.
  */

@@ -68,6 +68,9 @@ function renderFootnote(note: Footnote): string {
     `<li id="note-${note.number}" value="${note.number}" class="${note.curated ? "curated" : "automatic"}">` +
     `<b>${escapeHtml(note.target)} · <code>${escapeHtml(note.check)}</code></b> <span class="status ${note.status}">${HTML_MARK[note.status]}</span> ` +
     `<b>Cause:</b> ${escapeHtml(note.cause)} ${workaround} ` +
+    (note.contradicts
+      ? `<b>Contradicts upstream:</b> upstream says this ${note.contradicts.says === "fail" ? "fails" : "works"} here: ${escapeHtml(note.contradicts.claim)}. Our evidence: ${escapeHtml(note.contradicts.evidence)}. `
+      : "") +
     (note.flag ? `<b>Runtime flag:</b> <code>${escapeHtml(note.flag.name)}</code> (${escapeHtml(note.flag.evidence)}) ` : "") +
     `<b>Upstream:</b> ${upstream}. <b>This run:</b> <q>${escapeHtml(note.observed)}</q></li>`
   );

@@ -44,6 +44,10 @@ function renderFootnote(note: Footnote): string {
   } else if (note.status === "fail" || note.status === "timeout") {
     parts.push("Workaround: none in our app.");
   }
+  if (note.contradicts) {
+    const c = note.contradicts;
+    parts.push(`**Contradicts upstream:** upstream says this ${c.says === "fail" ? "fails" : "works"} here: ${c.claim}. Our evidence: ${c.evidence}.`);
+  }
   if (note.flag) parts.push(`Runtime flag: \`${note.flag.name}\` (${note.flag.evidence})`);
   parts.push(`Upstream: ${upstream}.`);
   parts.push(`This run: ${note.observed}`);

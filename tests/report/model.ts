@@ -5,7 +5,7 @@
 import type { CheckResult, Status } from "../harness/check.ts";
 import type { RunInfo, TargetResults } from "../harness/runner.ts";
 import { groupedRows, SEED_ROWS, type Kind } from "./catalogue.ts";
-import type { CuratedNote } from "./footnotes.ts";
+import { contradictedClaim, type CuratedNote } from "./footnotes.ts";
 import { footnoteFor, type Footnote } from "./notes.ts";
 
 export interface Column {
@@ -96,7 +96,12 @@ export function buildModel(runs: TargetResults[], options: BuildOptions = {}): R
   const footnoteIndex = new Map<string, number>();
   const cellFor = (id: string, column: number): Cell => {
     const result = byTarget[column]!.get(id);
-    if (!result || result.status === "pass") return result ? { result } : {};
+    if (!result) return {};
+    // A pass is footnoted only when it contradicts what upstream reports.
+    const contradicts =
+      result.status === "pass" &&
+      contradictedClaim(id, { target: columns[column]!.target, runtime: columns[column]!.runtime, runtimeVersion: columns[column]!.runtimeVersion, status: "pass" });
+    if (result.status === "pass" && !contradicts) return { result };
     const key = `${id}\0${columns[column]!.target}`;
     let number = footnoteIndex.get(key);
     if (number === undefined) {

@@ -3,7 +3,7 @@
  * figure and message, and, for a fact that fails beside a passing outcome, the workaround at work.
  */
 import type { CheckResult, Status } from "../harness/check.ts";
-import { findCuratedNote, OUTCOMES_OF_FACT, type CuratedNote, type RuntimeFlag } from "./footnotes.ts";
+import { contradictedClaim, findCuratedNote, OUTCOMES_OF_FACT, type CuratedNote, type RuntimeFlag, type UpstreamClaim } from "./footnotes.ts";
 import { formatFigure } from "./format.ts";
 
 export interface Footnote {
@@ -24,6 +24,17 @@ export interface Footnote {
   curated: boolean;
   /** Outcomes that pass on the same target although this fact fails: a workaround is at work. */
   workaroundFor: string[];
+  /** Upstream says the opposite of what this run saw: the claim, and our run as the evidence. */
+  contradicts?: Contradiction;
+}
+
+export interface Contradiction {
+  /** What upstream says the check gets on this runtime version. */
+  says: "pass" | "fail";
+  claim: string;
+  upstream: string[];
+  /** This run: runtime version, status, figure, message and per-variant figures where the check gives them. */
+  evidence: string;
 }
 
 export const NO_REFERENCE = "no upstream reference yet";
@@ -47,7 +58,52 @@ export interface CellContext {
   statusOnTarget: (id: string) => Status | undefined;
 }
 
+/** Per-variant figures a check keeps in its evidence (`observations: [{variant, ms}]`), in brief. */
+function variantFigures(result: CheckResult): string {
+  const observations = result.evidence?.["observations"];
+  if (!Array.isArray(observations)) return "";
+  const parts = observations
+    .filter((o): o is { variant: string; ms: number | null } => typeof o === "object" && o !== null && typeof (o as { variant?: unknown }).variant === "string")
+    .map((o) => `${o.variant} ${typeof o.ms === "number" ? `${o.ms} ms` : "never"}`);
+  return parts.length ? ` (${parts.join(", ")})` : "";
+}
+
+export function contradictionOf(result: CheckResult, cell: CellContext, claim: UpstreamClaim): Contradiction {
+  return {
+    says: claim.says,
+    claim: claim.claim,
+    upstream: claim.upstream,
+    evidence: `${cell.target} on ${cell.runtime} ${cell.runtimeVersion}: ${result.status}, ${quoteResult(result)}${variantFigures(result)}`,
+  };
+}
+
+/**
+ * A footnote for a cell that passes although upstream reports a failure there: the table must say
+ * that it contradicts upstream, and why we believe our run (its figures).
+ */
+export function contradictionFootnote(result: CheckResult, cell: CellContext, number: number, claim: UpstreamClaim): Footnote {
+  const contradicts = contradictionOf(result, cell, claim);
+  return {
+    number,
+    check: result.id,
+    target: cell.target,
+    status: result.status,
+    cause: "this run passes where upstream reports a failure (see below)",
+    upstream: claim.upstream,
+    observed: quoteResult(result) + variantFigures(result),
+    curated: true,
+    workaroundFor: [],
+    contradicts,
+  };
+}
+
 export function footnoteFor(result: CheckResult, cell: CellContext, number: number, notes?: CuratedNote[]): Footnote {
+  const claim = contradictedClaim(result.id, { ...cell, status: result.status });
+  if (result.status === "pass") {
+    if (!claim) throw new Error(`a passing cell (${result.id} on ${cell.target}) gets a footnote only when it contradicts upstream`);
+    return contradictionFootnote(result, cell, number, claim);
+  }
+  const contradicts = claim ? { contradicts: contradictionOf(result, cell, claim) } : {};
   const curated = findCuratedNote(result.id, { ...cell, status: result.status }, notes);
   const workaroundFor =
     cell.kind === "fact" && (result.status === "fail" || result.status === "timeout")
@@ -68,6 +124,7 @@ export function footnoteFor(result: CheckResult, cell: CellContext, number: numb
       observed,
       curated: true,
       workaroundFor,
+      ...contradicts,
     };
   }
   return {
@@ -83,6 +140,7 @@ export function footnoteFor(result: CheckResult, cell: CellContext, number: numb
     observed,
     curated: false,
     workaroundFor,
+    ...contradicts,
   };
 }
 
