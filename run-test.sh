@@ -13,6 +13,8 @@ usage: ./run-test.sh <command>
   ./run-test.sh all                            every target, then COMPATIBILITY.md,
                                                results/compat.json and results/report.html
   ./run-test.sh serve <target>                 serve the demo on http://localhost:8080 (PORT to change)
+  ./run-test.sh bench <target>... [--quick]    benchmark: fan-out, latency, memory, disconnect, churn,
+                                               each beside its runtime's raw ceiling (results/bench.json)
   ./run-test.sh --help                         this text
 
 targets: node, deno, bun, bun-node, deno-node, elysia-bun, elysia-node; any of them @<runtime version>
@@ -58,6 +60,10 @@ case "${1:-}" in
     export PORT="${PORT:-8080}"
     # exec: the runtime itself receives Ctrl-C, not a shell or npm in between.
     exec "${command[@]}" ;;
+  bench )
+    ensure_installed
+    shift
+    exec "$NODE" bench/cli.ts "$@" ;;
   -* )
     echo "run-test.sh: unknown option $1" >&2
     usage >&2
