@@ -34,6 +34,8 @@ export function createElysiaApp(prepared: PreparedServer, options: ElysiaAppOpti
       .get("/events", ({ request, query, headers, set, server }) => {
         const mitigations = query.mitigations !== "0";
         try {
+          // Before subscribing: if it throws, no subscription is left behind.
+          if (mitigations) options.onStream?.(request, server);
           const listenToSignal = !mitigations || (options.requestSignal ?? true);
           const subscription = dispatcher.subscribe({
             signal: listenToSignal ? request.signal : undefined,
@@ -41,7 +43,6 @@ export function createElysiaApp(prepared: PreparedServer, options: ElysiaAppOpti
             heartbeat: mitigations && query.heartbeat !== "0",
             openWithRetry: mitigations,
           });
-          if (mitigations) options.onStream?.(request, server);
           Object.assign(set.headers, SSE_HEADERS);
           // The bytes are already SSE: Elysia passes Uint8Array chunks through unformatted.
           return elysiaSse(subscription.stream);
