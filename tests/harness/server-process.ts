@@ -203,6 +203,10 @@ export class ServerProcess {
   }
 }
 
+export class StartupError extends Error {
+  override name = "StartupError";
+}
+
 /** Starts `target` and waits until it announces its port. The caller must `stop()` it (use `withServer`). */
 export async function startServer(target: Target, options: StartOptions = {}): Promise<ServerProcess> {
   const server = new ServerProcess(target, options.env ?? {});
@@ -211,8 +215,10 @@ export async function startServer(target: Target, options: StartOptions = {}): P
   } catch (error) {
     await server.stop();
     const detail = server.stderr.trim().split("\n").slice(-5).join("\n");
-    if (error instanceof TimeoutError) throw new TimeoutError(`${target.id} did not announce readiness${detail ? `: ${detail}` : ""}`);
-    throw new Error(`${target.id} failed to start: ${(error as Error).message}${detail ? `\n${detail}` : ""}`);
+    // Never a TimeoutError: a server that does not start is the harness's problem (`error`), not a
+    // finding of the check, and calibration must not count it as the check flagging a fixture.
+    const why = error instanceof TimeoutError ? "did not announce readiness" : `failed to start: ${(error as Error).message}`;
+    throw new StartupError(`${target.id} ${why}${detail ? `\n${detail}` : ""}`);
   }
 }
 
