@@ -13,6 +13,11 @@ usage: ./run-test.sh <command>
   ./run-test.sh all                            every target, then COMPATIBILITY.md,
                                                results/compat.json and results/report.html
   ./run-test.sh serve <target>                 serve the demo on http://localhost:8080 (PORT to change)
+  ./run-test.sh matrix <target> <version>...   the suite on several versions of a runtime, then a table of
+                                               the ranges where each check holds (--minors 1.1..1.4:
+                                               the latest patch of each minor; --only; --report-only)
+  ./run-test.sh bisect <target> <check> <a> <b> the first version between a and b where the check's
+                                               status changes, in about log2 runs
   ./run-test.sh bench <target>... [--quick]    benchmark: fan-out, latency, memory, disconnect, churn,
                                                each beside its runtime's raw ceiling (results/bench.json)
   ./run-test.sh --help                         this text
@@ -60,6 +65,12 @@ case "${1:-}" in
     export PORT="${PORT:-8080}"
     # exec: the runtime itself receives Ctrl-C, not a shell or npm in between.
     exec "${command[@]}" ;;
+  matrix )
+    ensure_installed
+    exec "$NODE" tests/matrix.ts "${@:2}" ;;
+  bisect )
+    ensure_installed
+    exec "$NODE" tests/bisect.ts "${@:2}" ;;
   bench )
     ensure_installed
     shift

@@ -96,7 +96,7 @@ async function main(argv: string[]): Promise<number> {
       console.log(`bisect: ${versions[mid]} says nothing (${cls}); the change lies between ${versions[lo]} and ${versions[hi]}; ${log.runs} runs; ${file}`);
       return 1;
     }
-    console.log(`          → between ${versions[lo]} (${loClass}) and ${versions[hi]} (${hiClass}), ${hi - lo - 1} versions left between`);
+    console.log(`          → between ${versions[lo]} (${loClass}) and ${versions[hi]} (${hiClass}), ${hi - lo - 1} untested between`);
   }
 
   // Confirm: both versions around the boundary once more; a flip is a finding about the check, not noise to hide.

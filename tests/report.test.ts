@@ -23,6 +23,9 @@ import { renderMarkdown } from "./report/markdown.ts";
 import { buildModel } from "./report/model.ts";
 import { NO_REFERENCE } from "./report/notes.ts";
 import { PROVENANCE } from "./report/run-info.ts";
+import { buildMatrix, matrixJson, renderMatrixMarkdown, type MatrixData } from "./versions/matrix-report.ts";
+import { latestPatchOfEachMinor, versionsBetween } from "./versions/published.ts";
+import { computeRanges, type Observation } from "./versions/ranges.ts";
 
 const SAMPLE: TargetResults[] = JSON.parse(readFileSync(new URL("./report/fixture-results.json", import.meta.url), "utf8"));
 const model = buildModel(SAMPLE, { declaredKinds: declaredKinds() });
@@ -109,7 +112,7 @@ describe("COMPATIBILITY.md", () => {
       expect(markdown).toContain(`[[${note.number}]](#note-${note.number})`);
       expect(markdown).toContain(`${note.number}. <a id="note-${note.number}"></a>`);
     }
-    // A passing cell carries none.
+    // A passing cell carries none, unless it contradicts upstream (none does in this sample).
     expect(allCells().filter(({ cell }) => cell.result?.status === "pass" && cell.footnote !== undefined)).toEqual([]);
   });
 
@@ -191,6 +194,109 @@ describe("compat.json", () => {
   test("names the seed rows a check answers", () => {
     expect(compat.checks["flush.per-event"]!.__compat.seed).toEqual(["properly sends chunks"]);
     expect(compat.checks["concurrency.many"]!.__compat.seed).toEqual(["handles concurrent requests"]);
+  });
+});
+
+describe("results that contradict upstream", () => {
+  // The sample's Bun run as if it were bun-node (@hono/node-server on Bun's node:http), which passes
+  // disconnect.signal and disconnect.cancel on Bun 1.4.5 where oven-sh/bun#14697 / #29219 say it fails.
+  const bunNode: TargetResults = structuredClone(SAMPLE.find((r) => r.run.target === "bun")!);
+  bunNode.run.target = "bun-node";
+  for (const c of bunNode.checks) if (c.id === "disconnect.signal") Object.assign(c, { evidence: { observations: [{ variant: "fin/idle", ms: 3.4 }, { variant: "rst/writing", ms: 1.7 }] } });
+  const withBunNode = buildModel([...SAMPLE, bunNode], { declaredKinds: declaredKinds() });
+  const text = renderMarkdown(withBunNode);
+
+  test("footnote a passing cell where upstream reports a failure, with the claim and our figures", () => {
+    const note = withBunNode.footnotes.find((f) => f.target === "bun-node" && f.check === "disconnect.signal")!;
+    expect(note).toMatchObject({ status: "pass", curated: true });
+    expect(note.contradicts).toMatchObject({ says: "fail", upstream: expect.arrayContaining(["oven-sh/bun#14697", "oven-sh/bun#29219"]) });
+    expect(note.contradicts!.evidence).toContain("bun-node on bun 1.4.5: pass");
+    expect(note.contradicts!.evidence).toContain("fin/idle 3.4 ms");
+    const line = text.split("\n").find((l) => l.startsWith(`${note.number}. `))!;
+    expect(line).toContain("**Contradicts upstream:** upstream says this fails here");
+    expect(line).toContain("[oven-sh/bun#14697](https://github.com/oven-sh/bun/issues/14697)");
+    const row = text.split("\n").find((l) => l.startsWith("| `disconnect.signal` |"))!;
+    expect(row).toContain(`[[${note.number}]](#note-${note.number})`);
+    const statement = buildCompat(withBunNode).checks["disconnect.signal"]!.__compat.support["bun-node"] as SupportStatement;
+    expect(statement.version_added).toBe("1.4.5");
+    expect(statement.notes!.join(" ")).toMatch(/^contradicts upstream: upstream says this fails here/);
+  });
+
+  test("leaves a pass alone where upstream agrees (Bun.serve's cancel() from 1.1.27, oven-sh/bun#6758)", () => {
+    expect(model.footnotes.find((f) => f.target === "bun" && f.check === "disconnect.cancel")).toBeUndefined();
+  });
+
+  test("says so in the footnote of a failure where upstream reports it fixed", () => {
+    const altered: TargetResults[] = structuredClone(SAMPLE);
+    const cancel = altered.find((r) => r.run.target === "bun")!.checks.find((c) => c.id === "disconnect.cancel")!;
+    Object.assign(cancel, { status: "fail", message: "the body's cancel() never within 3000 ms for fin/idle", figure: { value: 3000, unit: "ms", label: "worst latency" } });
+    const note = buildModel(altered, { declaredKinds: declaredKinds() }).footnotes.find((f) => f.target === "bun" && f.check === "disconnect.cancel")!;
+    expect(note.contradicts).toMatchObject({ says: "pass", upstream: expect.arrayContaining(["oven-sh/bun#6758"]) });
+  });
+});
+
+describe("version ranges", () => {
+  const PUBLISHED = ["1.1.20", "1.1.21", "1.1.22", "1.1.24", "1.1.25", "1.1.26", "1.1.27", "1.1.28", "1.1.29", "1.1.30", "1.2.0", "1.2.23"];
+  const obs = (version: string, status: Observation["status"], source = "results/x.json"): Observation => ({ version, status, message: status, source });
+
+  test("name the first version where a check passes, exact when the version before it failed and is adjacent", () => {
+    const ranges = computeRanges("disconnect.cancel", [obs("1.1.20", "fail"), obs("1.1.26", "timeout"), obs("1.1.27", "pass"), obs("1.1.30", "pass")], PUBLISHED);
+    expect(ranges.summary).toBe("since 1.1.27");
+    expect(ranges.lines).toEqual(["1.1.20–1.1.26: fail", "1.1.27–1.1.30: pass"]);
+    expect(ranges.support).toEqual([{ version_added: "1.1.27" }]);
+  });
+
+  test("give a boundary with untested versions between as ≤, and name the gap", () => {
+    const ranges = computeRanges("x", [obs("1.1.20", "fail"), obs("1.1.30", "pass")], PUBLISHED);
+    expect(ranges.summary).toBe("since ≤1.1.30 (fail on 1.1.20)");
+    expect(ranges.lines).toEqual(["1.1.20: fail", "1.1.20 … 1.1.30: not tested between", "1.1.30: pass"]);
+    expect(ranges.support[0]).toMatchObject({ version_added: "≤1.1.30" });
+    expect(ranges.boundaries).toEqual([{ before: "1.1.20", after: "1.1.30", from: "fail", to: "pass", exact: false }]);
+  });
+
+  test("give version_removed where a check stops passing, newest statement first", () => {
+    const ranges = computeRanges("x", [obs("1.1.20", "fail"), obs("1.1.21", "pass"), obs("1.1.22", "pass"), obs("1.1.24", "fail")], PUBLISHED);
+    expect(ranges.summary).toBe("fails since 1.1.24");
+    expect(ranges.support).toEqual([{ version_added: "1.1.21", version_removed: "1.1.24" }]);
+  });
+
+  test("report a version whose runs disagree as flaky, never pick one", () => {
+    const ranges = computeRanges("x", [obs("1.1.20", "pass"), obs("1.1.21", "pass"), obs("1.1.21", "fail")], PUBLISHED);
+    expect(ranges.lines).toEqual(["1.1.20: pass", "1.1.21: flaky"]);
+    expect(ranges.support[0]!.notes!.join(" ")).toContain("flaky (pass and fail in different runs) on 1.1.21");
+  });
+
+  test("say version_added false for a check that never passes", () => {
+    expect(computeRanges("x", [obs("1.1.20", "fail"), obs("1.2.0", "fail")], PUBLISHED).support).toEqual([
+      { version_added: false, notes: ["not passing on any version tested (1.1.20–1.2.0)"] },
+    ]);
+  });
+
+  test("select the newest patch of each minor, and the versions between two", () => {
+    expect(latestPatchOfEachMinor(PUBLISHED, "1.1..1.2")).toEqual(["1.1.30", "1.2.23"]);
+    expect(versionsBetween(PUBLISHED, "1.1.30", "1.1.22")).toEqual(["1.1.22", "1.1.24", "1.1.25", "1.1.26", "1.1.27", "1.1.28", "1.1.29", "1.1.30"]);
+    expect(() => versionsBetween(PUBLISHED, "1.1.23", "1.1.30")).toThrow(/not a published version/);
+  });
+
+  test("the matrix table shows each version, the ranges, the bisect command for a gap and the contradictions", () => {
+    const data: MatrixData = {
+      target: "bun-node",
+      runtime: "bun",
+      runs: [],
+      observations: new Map([
+        ["disconnect.signal", [obs("1.1.20", "fail"), obs("1.2.23", "pass")]],
+        ["flush.tiny", [obs("1.1.20", "pass"), obs("1.2.23", "pass")]],
+      ]),
+    };
+    const matrix = buildMatrix(data, PUBLISHED);
+    const md = renderMatrixMarkdown(matrix);
+    expect(md).toContain("| check | kind | 1.1.20 | 1.2.23 | where it passes |");
+    expect(md).toContain("| `disconnect.signal` | fact | ❌ | ✅ | since ≤1.2.23 (fail on 1.1.20) |");
+    expect(md).toContain("`./run-test.sh bisect bun-node disconnect.signal 1.1.20 1.2.23`");
+    expect(md).toMatch(/`disconnect\.signal` on bun 1\.2\.23: upstream says it fails .*oven-sh\/bun#14697/);
+    expect(md).toContain("Unchanged over every version tested: `flush.tiny` (pass)");
+    const json = matrixJson(matrix) as { checks: Record<string, { __compat: { support: Record<string, unknown> } }> };
+    expect(json.checks["disconnect.signal"]!.__compat.support["bun-node"]).toMatchObject({ version_added: "≤1.2.23" });
   });
 });
 

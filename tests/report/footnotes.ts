@@ -185,6 +185,8 @@ export interface UpstreamClaim {
   /** Upstream's statement in brief, with the versions it was reported on. */
   claim: string;
   upstream: string[];
+  /** What our own version runs found about it (bisect, cross-check by hand), quoted beside the contradiction. */
+  finding?: string;
 }
 
 export const UPSTREAM_CLAIMS: UpstreamClaim[] = [
@@ -196,6 +198,8 @@ export const UPSTREAM_CLAIMS: UpstreamClaim[] = [
     claim:
       "Bun's node:http never emits ServerResponse 'close' when the client disconnects mid-response (oven-sh/bun#14697: confirmed bug, reported on 1.1.31; oven-sh/bun#29219: again on 1.3.11-canary, a raw socket that ends after the first chunk; both closed, the fix PRs oven-sh/bun#29220 and #25271 closed unmerged), and @hono/node-server aborts request.signal and cancels the body from that event only",
     upstream: ["oven-sh/bun#14697", "oven-sh/bun#29219", "oven-sh/bun#29220"],
+    finding:
+      "`./run-test.sh bisect bun-node disconnect.signal 1.3.14 1.4.5` (2026-11-21): fail on Bun 1.3.14 (request.signal never aborted within 3000 ms, FIN and RST, idle and writing; re-run alike), pass from 1.4.0 (2.7 ms; re-run alike), 6 runs; by hand, node:http alone on Bun: ServerResponse 'close' never fires on 1.3.14 and fires ~1 ms after the client's FIN or RST on 1.4.0 (req and socket 'close' fire on both)",
   },
   {
     checks: ["disconnect.cancel"],
@@ -212,6 +216,16 @@ export const UPSTREAM_CLAIMS: UpstreamClaim[] = [
     says: "pass",
     claim: "from Bun 1.1.27 Bun.serve calls cancel() on a response body stream when the client disconnects (oven-sh/bun#6758; honojs/hono#3859: \"As of Bun v1.1.27, we call cancel on ReadableStream\")",
     upstream: ["oven-sh/bun#6758", "honojs/hono#3859"],
+  },
+  {
+    checks: ["idle.runtime-default"],
+    // Not elysia-bun: Elysia's Bun adapter passes its own idleTimeout: 30 (elysia dist/adapter/bun), longer than the check's 15 s.
+    on: { targets: ["bun"] },
+    versions: { from: "1.1.26" },
+    says: "fail",
+    claim:
+      "Bun.serve closes a connection with no traffic for idleTimeout, 10 s by default, a quiet stream mid-response included (bun.sh docs; oven-sh/bun#27479); the drop began with 1.1.26 (oven-sh/bun#13712: \"working well with Bun 1.1.25 and earlier … 1.1.26 drops connection taking more than 10 seconds\")",
+    upstream: ["https://bun.sh/reference/bun/Serve", "oven-sh/bun#27479", "oven-sh/bun#13712"],
   },
 ];
 

@@ -73,7 +73,7 @@ export function contradictionOf(result: CheckResult, cell: CellContext, claim: U
     says: claim.says,
     claim: claim.claim,
     upstream: claim.upstream,
-    evidence: `${cell.target} on ${cell.runtime} ${cell.runtimeVersion}: ${result.status}, ${quoteResult(result)}${variantFigures(result)}`,
+    evidence: `${cell.target} on ${cell.runtime} ${cell.runtimeVersion}: ${result.status}, ${quoteResult(result)}${variantFigures(result)}${claim.finding ? `; version runs: ${claim.finding}` : ""}`,
   };
 }
 
