@@ -16,6 +16,7 @@ import type { TargetResults } from "./harness/runner.ts";
 import { chromiumMissing, withBrowser } from "./harness/browser.ts";
 import { ALL_CHECKS } from "./checks/index.ts";
 import { catalogued, groupOf, SEED_ROWS } from "./report/catalogue.ts";
+import { renderBenchSection, shareOfCeiling, type BenchResults } from "./report/bench-section.ts";
 import { CHARTS } from "./report/charts.ts";
 import { buildCompat, type SupportStatement } from "./report/compat-json.ts";
 import { writeReport, declaredKinds } from "./report/generate.ts";
@@ -347,5 +348,52 @@ describe("report.html", () => {
     expect(seen.counts.footnotes).toBe(model.footnotes.length);
     expect(seen.counts.brokenRefs).toBe(0);
     expect(seen.visibleAfterFilter).toBeLessThan(expectedRows);
+  });
+});
+
+describe("the benchmark in report.html", () => {
+  const bench: BenchResults = {
+    startedAt: "2026-11-21T23:30:00.000Z",
+    wallMs: 60_000,
+    metrics: [
+      { key: "fanout", label: "fan-out, 1000 clients", unit: "deliveries/s", better: "higher" },
+      { key: "latencyP99", label: "latency p99, 1000 x 100/s", unit: "ms", better: "lower" },
+    ],
+    comparisons: [
+      {
+        target: "node",
+        ceiling: "ceiling:node",
+        metrics: {
+          fanout: { target: 400_000, ceiling: 800_000, ratio: 0.5, better: "higher" },
+          latencyP99: { target: 20, ceiling: 10, ratio: 2, better: "lower" },
+        },
+      },
+      {
+        target: "bun",
+        ceiling: "ceiling:bun",
+        metrics: {
+          fanout: { target: null, ceiling: 900_000, ratio: null, better: "higher" },
+          latencyP99: { target: 5, ceiling: 10, ratio: 0.5, better: "lower" },
+        },
+      },
+    ],
+  };
+
+  test("draws each figure as its share of the runtime's ceiling, more is better on every row", () => {
+    expect(shareOfCeiling(bench.comparisons[0]!.metrics.fanout)).toBe(0.5);
+    expect(shareOfCeiling(bench.comparisons[0]!.metrics.latencyP99)).toBe(0.5);
+    expect(shareOfCeiling(bench.comparisons[1]!.metrics.latencyP99)).toBe(2);
+    expect(shareOfCeiling(bench.comparisons[1]!.metrics.fanout)).toBeUndefined();
+  });
+
+  test("charts one bar per measured figure and says which were not measured", () => {
+    const html = renderBenchSection(bench);
+    expect(html.match(/class="bar bench-bar"/g)).toHaveLength(3);
+    expect(html).toContain("not measured on bun");
+    expect(html).toContain("ceiling:node");
+  });
+
+  test("says how to produce it when there are no benchmark results", () => {
+    expect(renderBenchSection(undefined)).toContain("./run-test.sh bench");
   });
 });

@@ -16,6 +16,7 @@ import type { TargetResults } from "../harness/runner.ts";
 import { ROOT, TARGETS } from "../harness/targets.ts";
 import type { Kind } from "./catalogue.ts";
 import { buildCompat } from "./compat-json.ts";
+import { readBenchResults } from "./bench-section.ts";
 import { renderHtml } from "./html.ts";
 import { loadTargets, resultsFileName, ResultsMissingError } from "./load.ts";
 import { renderMarkdown } from "./markdown.ts";
@@ -54,7 +55,7 @@ export function writeReport(runs: TargetResults[], options: { resultsDir?: strin
   mkdirSync(outRoot, { recursive: true });
   writeFileSync(files.markdown, renderMarkdown(model));
   writeFileSync(files.compat, JSON.stringify(buildCompat(model), null, 2) + "\n");
-  writeFileSync(files.html, renderHtml(model));
+  writeFileSync(files.html, renderHtml(model, readBenchResults(join(resultsDir, "bench.json"))));
   return { model, files };
 }
 

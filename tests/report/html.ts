@@ -2,6 +2,7 @@
  * results/report.html: one static file, no server and no external resource (inline CSS, JS and SVG),
  * with the same run information, table and footnotes as COMPATIBILITY.md, and charts of the figures.
  */
+import { renderBenchSection, type BenchResults } from "./bench-section.ts";
 import { renderCharts } from "./charts.ts";
 import { citation } from "./citations.ts";
 import { cellFigure, HTML_MARK, NOT_RUN_MARK, STATUS_MEANING, usualLabel } from "./format.ts";
@@ -105,7 +106,7 @@ document.getElementById("hide-pass").addEventListener("change", function (e) {
 });
 `;
 
-export function renderHtml(model: ReportModel): string {
+export function renderHtml(model: ReportModel, bench?: BenchResults): string {
   const summary = summariseRuns(model.columns);
   const runInfo =
     `<dl class="run">${summary.common.map(([label, value]) => `<dt>${escapeHtml(label)}</dt><dd>${escapeHtml(value)}</dd>`).join("")}</dl>` +
@@ -129,6 +130,7 @@ ${renderTables(model)}
 ${renderCharts(model)}
 <h2>Footnotes</h2>
 ${footnotes}
+${renderBenchSection(bench)}
 <script>${SCRIPT}</script>
 </body></html>
 `;
