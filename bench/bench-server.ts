@@ -4,6 +4,7 @@
  * limit raised, and measured from outside where possible: RSS and CPU time from /proc.
  */
 import { readFileSync } from "node:fs";
+import { requestJson } from "../tests/harness/control.ts";
 import { ServerProcess, startServer, type Report } from "../tests/harness/server-process.ts";
 import type { Target } from "../tests/harness/targets.ts";
 import { placedCommand, type Placement } from "./placement.ts";
@@ -47,16 +48,8 @@ export class BenchServer {
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
   }
 
-  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`http://127.0.0.1:${this.port}${path}`, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${text.slice(0, 200)}`);
-    return JSON.parse(text) as T;
+  request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return requestJson<T>(`http://127.0.0.1:${this.port}`, method, path, body, REQUEST_TIMEOUT_MS);
   }
 
   /** Two full collections (the second catches what the first only unlinked), then the RSS. */

@@ -7,17 +7,21 @@ import { RawSseClient, type OpenOptions } from "./raw-client.ts";
 
 const REQUEST_TIMEOUT_MS = 5000;
 
-async function request<T>(server: ServerProcess, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(server.url + path, {
+/** A JSON request to a server under test, bounded by `timeoutMs`; a non-2xx answer throws with its text. */
+export async function requestJson<T>(baseUrl: string, method: string, path: string, body?: unknown, timeoutMs = REQUEST_TIMEOUT_MS): Promise<T> {
+  const response = await fetch(baseUrl + path, {
     method,
     headers: body === undefined ? {} : { "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    signal: AbortSignal.timeout(timeoutMs),
   });
   const text = await response.text();
   if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${text.slice(0, 200)}`);
   return JSON.parse(text) as T;
 }
+
+const request = <T>(server: ServerProcess, method: string, path: string, body?: unknown): Promise<T> =>
+  requestJson<T>(server.url, method, path, body);
 
 export interface PublishRequest {
   event?: string;
