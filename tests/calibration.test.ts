@@ -1,8 +1,9 @@
 /**
  * Calibration: the suite is an instrument, so every check must be shown able to fail. Each check
  * flags (fail or timeout) every fixture in its `calibration` list, a server broken in exactly the way
- * the check looks for, with a message that names that flaw (tests/calibration-reasons.ts), and passes on the reference app served by Node (or, for a fact that no
- * runtime satisfies, on a fixture that does: `passesOn`).
+ * the check looks for, with a message that names that flaw (tests/calibration-reasons.ts), and
+ * passes on the reference app served by Node (or, for a fact that no runtime satisfies, on a fixture
+ * that does: `passesOn`).
  */
 import { describe, expect, test } from "vitest";
 import { CALIBRATION_REASONS } from "./calibration-reasons.ts";
