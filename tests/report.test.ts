@@ -17,6 +17,7 @@ import { chromiumMissing, withBrowser } from "./harness/browser.ts";
 import { ALL_CHECKS } from "./checks/index.ts";
 import { catalogued, groupOf, SEED_ROWS } from "./report/catalogue.ts";
 import { renderBenchSection, shareOfCeiling, type BenchResults } from "./report/bench-section.ts";
+import { exactRanges, mergeRanges, renderRangesMarkdown, type MatrixFile } from "./report/version-ranges.ts";
 import { CHARTS } from "./report/charts.ts";
 import { buildCompat, type SupportStatement } from "./report/compat-json.ts";
 import { writeReport, declaredKinds } from "./report/generate.ts";
@@ -395,5 +396,36 @@ describe("the benchmark in report.html", () => {
 
   test("says how to produce it when there are no benchmark results", () => {
     expect(renderBenchSection(undefined)).toContain("./run-test.sh bench");
+  });
+});
+
+describe("version ranges in the published table", () => {
+  const matrix: MatrixFile = {
+    target: "bun",
+    runtime: "bun",
+    versions: ["1.1.26", "1.1.27", "1.1.45", "1.4.5"],
+    checks: {
+      "disconnect.cancel": {
+        __compat: { support: { bun: { version_added: "1.1.27" } } },
+        ranges: { summary: "since 1.1.27", boundaries: [{ before: "1.1.26", after: "1.1.27", from: "fail", to: "pass", exact: true }] },
+      },
+      "flush.per-event": {
+        __compat: { support: { bun: { version_added: "≤1.4.5" } } },
+        ranges: { summary: "since ≤1.4.5 (fail on 1.1.45)", boundaries: [{ before: "1.1.45", after: "1.4.5", from: "fail", to: "pass", exact: false }] },
+      },
+    },
+  };
+
+  test("publish only boundaries between adjacent versions", () => {
+    expect(exactRanges([matrix]).map((r) => r.check)).toEqual(["disconnect.cancel"]);
+    expect(renderRangesMarkdown(exactRanges([matrix])).join("\n")).toContain("| `bun` | `disconnect.cancel` | since 1.1.27 | fail on 1.1.26 → pass on 1.1.27 |");
+  });
+
+  test("give compat.json the first version where the check passes, where the pinned run agrees", () => {
+    const compat = buildCompat(model);
+    mergeRanges(compat, exactRanges([matrix]));
+    const statement = compat.checks["disconnect.cancel"]!.__compat.support.bun as SupportStatement;
+    expect(statement.version_added).toBe("1.1.27");
+    expect(statement.notes?.at(-1)).toContain("results/matrix-bun.md");
   });
 });

@@ -20,6 +20,7 @@ import { readBenchResults } from "./bench-section.ts";
 import { renderHtml } from "./html.ts";
 import { loadTargets, resultsFileName, ResultsMissingError } from "./load.ts";
 import { renderMarkdown } from "./markdown.ts";
+import { exactRanges, mergeRanges, readMatrices } from "./version-ranges.ts";
 import { buildModel, type ReportModel } from "./model.ts";
 
 export interface GenerateOptions {
@@ -53,8 +54,11 @@ export function writeReport(runs: TargetResults[], options: { resultsDir?: strin
   };
   mkdirSync(resultsDir, { recursive: true });
   mkdirSync(outRoot, { recursive: true });
-  writeFileSync(files.markdown, renderMarkdown(model));
-  writeFileSync(files.compat, JSON.stringify(buildCompat(model), null, 2) + "\n");
+  const ranges = exactRanges(readMatrices(resultsDir, model.columns.map((c) => c.target)));
+  const compat = buildCompat(model);
+  mergeRanges(compat, ranges);
+  writeFileSync(files.markdown, renderMarkdown(model, ranges));
+  writeFileSync(files.compat, JSON.stringify(compat, null, 2) + "\n");
   writeFileSync(files.html, renderHtml(model, readBenchResults(join(resultsDir, "bench.json"))));
   return { model, files };
 }

@@ -1,4 +1,5 @@
 /** COMPATIBILITY.md: run information, the seed's rows, every check by group, then the footnotes. */
+import { renderRangesMarkdown, type ExactRange } from "./version-ranges.ts";
 import { citation } from "./citations.ts";
 import { cellFigure, LEGEND, NOT_RUN_MARK, STATUS_MARK, usualLabel } from "./format.ts";
 import type { Cell, ReportModel } from "./model.ts";
@@ -54,7 +55,7 @@ function renderFootnote(note: Footnote): string {
   return parts.map(escapeCell).join(" ");
 }
 
-export function renderMarkdown(model: ReportModel): string {
+export function renderMarkdown(model: ReportModel, ranges: ExactRange[] = []): string {
   const summary = summariseRuns(model.columns);
   const lines: string[] = [
     "# SSE compatibility: Node, Deno, Bun",
@@ -92,7 +93,7 @@ export function renderMarkdown(model: ReportModel): string {
     }
     lines.push("");
   }
-  lines.push(`Legend: ${LEGEND}.`, "", "## Footnotes", "");
+  lines.push(`Legend: ${LEGEND}.`, "", ...renderRangesMarkdown(ranges), "## Footnotes", "");
   if (model.footnotes.length === 0) lines.push("Every check passed on every target.");
   lines.push(...model.footnotes.map(renderFootnote), "");
   return lines.join("\n");
