@@ -60,12 +60,29 @@ export async function runSubject(subject: Subject, pool: ClientPool, placement: 
     stderrTail: "",
   };
   let server: BenchServer | undefined;
+  const stderrTails: string[] = [];
   try {
     server = await BenchServer.start(subject.target, placement);
     const listening = server.process.reports.find((r) => r.type === "listening");
     result.runtimeVersion = typeof listening?.runtimeVersion === "string" ? listening.runtimeVersion : result.runtimeVersion;
     const ctx: BenchContext = { server, pool, settings, nextStep: () => ++stepCounter, log: (line) => log(`${subject.id}: ${line}`) };
+    let scenariosRun = 0;
+    // Each scenario on a fresh server: one that follows 10k connections or a saturating fan-out on
+    // the same process would measure that history (grown heap, allocator), not the scenario.
+    const freshServer = async () => {
+      await pool.close();
+      stderrTails.push(server!.stderrTail());
+      await server!.stop();
+      server = await BenchServer.start(subject.target, placement);
+      ctx.server = server;
+    };
     const scenario = async (name: string, body: () => Promise<void>) => {
+      try {
+        if (scenariosRun++ > 0) await freshServer();
+      } catch (error) {
+        result.errors.push({ scenario: name, message: `not run: the server did not restart: ${(error as Error).message}` });
+        return;
+      }
       if (server!.process.hasExited) {
         result.errors.push({ scenario: name, message: "not run: the server had exited" });
         return;
@@ -110,7 +127,8 @@ export async function runSubject(subject: Subject, pool: ClientPool, placement: 
   } finally {
     await pool.close().catch(() => {});
     if (server) {
-      result.stderrTail = server.stderrTail();
+      stderrTails.push(server.stderrTail());
+      result.stderrTail = stderrTails.filter(Boolean).join("\n").slice(-4000);
       await server.stop();
     }
     result.wallMs = Math.round(performance.now() - startedAt);
