@@ -13,16 +13,13 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { ALL_CHECKS } from "./checks/index.ts";
 import type { CheckResult } from "./harness/check.ts";
-import { killAllServers } from "./harness/server-process.ts";
-import { RuntimeMissingError, UnknownTargetError } from "./harness/targets.ts";
+import { runCommand, UsageError } from "./harness/command.ts";
 import { contradictedClaim, UPSTREAM_CLAIMS } from "./report/footnotes.ts";
 import { formatFigure } from "./report/format.ts";
 import { bisectLogFile, type BisectLog } from "./versions/matrix-report.ts";
 import { adjacent, compareExact, publishedVersions, versionsBetween, VersionSpecError } from "./versions/published.ts";
 import { classOf, type VersionClass } from "./versions/ranges.ts";
 import { runtimeOfTarget, runVersion } from "./versions/run-version.ts";
-
-class UsageError extends Error {}
 
 const USAGE = "usage: ./run-test.sh bisect <target> <check-id> <version-a> <version-b>   (e.g. bisect bun disconnect.cancel 1.1.20 1.1.30)";
 
@@ -130,23 +127,4 @@ async function main(argv: string[]): Promise<number> {
   return confirmed ? 0 : 1;
 }
 
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    killAllServers();
-    console.error(`bisect: interrupted by ${signal}`);
-    process.exit(130);
-  });
-}
-
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof UsageError || error instanceof UnknownTargetError || error instanceof RuntimeMissingError || error instanceof VersionSpecError) {
-      console.error(`run-test.sh bisect: ${error.message}`);
-      if (error instanceof UsageError) console.error(USAGE);
-      process.exit(2);
-    }
-    console.error(error);
-    process.exit(2);
-  },
-);
+runCommand(main, { name: "run-test.sh bisect", usage: USAGE, userErrors: [VersionSpecError] });

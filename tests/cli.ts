@@ -11,13 +11,10 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import type { Check, CheckResult } from "./harness/check.ts";
-import { killAllServers } from "./harness/server-process.ts";
+import { checksOption, concurrencyOption, runCommand, UsageError } from "./harness/command.ts";
 import { runChecks, runInfo, type TargetResults } from "./harness/runner.ts";
-import { resolveTarget, ROOT, RuntimeMissingError, UnknownTargetError, type Target } from "./harness/targets.ts";
+import { resolveTarget, ROOT, type Target } from "./harness/targets.ts";
 import { writeReport } from "./report/generate.ts";
-import { selectChecks } from "./checks/index.ts";
-
-class UsageError extends Error {}
 
 function formatResult(result: CheckResult): string {
   const figure = result.figure ? `${result.figure.value} ${result.figure.unit} ${result.figure.label}` : "";
@@ -85,10 +82,8 @@ async function main(argv: string[]): Promise<number> {
   }
   if (values.out && targets.length !== 1) throw new UsageError("--out takes one target");
 
-  const concurrency = values.concurrency === undefined ? 4 : Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError("--concurrency takes an integer from 1 to 64");
-  const checks = selectChecks(values.only ?? []);
-  if (checks.length === 0) throw new UsageError(`no check matches ${values.only!.map((p) => JSON.stringify(p)).join(", ")}`);
+  const concurrency = concurrencyOption(values.concurrency);
+  const checks = checksOption(values.only);
 
   const startedAt = performance.now();
   const runs: TargetResults[] = [];
@@ -108,24 +103,7 @@ async function main(argv: string[]): Promise<number> {
   return failed === 0 ? 0 : 1;
 }
 
-// Ctrl-C during a run: no server under test may outlive the suite.
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    killAllServers();
-    console.error(`run-test.sh: interrupted by ${signal}`);
-    process.exit(130);
-  });
-}
-
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof UsageError || error instanceof UnknownTargetError || error instanceof RuntimeMissingError) {
-      console.error(`run-test.sh: ${error.message}`);
-      if (error instanceof UsageError) console.error("usage: ./run-test.sh <target>[@version]... | all [--only PATTERN]... (see ./run-test.sh --help)");
-      process.exit(2);
-    }
-    console.error(error);
-    process.exit(2);
-  },
-);
+runCommand(main, {
+  name: "run-test.sh",
+  usage: "usage: ./run-test.sh <target>[@version]... | all [--only PATTERN]... (see ./run-test.sh --help)",
+});

@@ -12,14 +12,10 @@
  * Exit 0 when written, 2 when it could not run (unknown target or version, bad arguments).
  */
 import { parseArgs } from "node:util";
-import { selectChecks } from "./checks/index.ts";
-import { killAllServers } from "./harness/server-process.ts";
-import { RuntimeMissingError, UnknownTargetError } from "./harness/targets.ts";
+import { checksOption, concurrencyOption, runCommand, UsageError } from "./harness/command.ts";
 import { buildMatrix, loadMatrixData, writeMatrix } from "./versions/matrix-report.ts";
 import { latestPatchOfEachMinor, nearest, publishedVersions, sortVersions, VersionSpecError } from "./versions/published.ts";
 import { describeResult, runtimeOfTarget, runVersion } from "./versions/run-version.ts";
-
-class UsageError extends Error {}
 
 const USAGE = "usage: ./run-test.sh matrix <target> [<version>...] [--minors A..B] [--only PATTERN]... [--concurrency N] [--report-only]";
 
@@ -55,10 +51,8 @@ async function main(argv: string[]): Promise<number> {
   } else if (requested.length || values.minors || values.only) {
     throw new UsageError("--report-only takes no versions, --minors or --only");
   }
-  const concurrency = values.concurrency === undefined ? 4 : Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError("--concurrency takes an integer from 1 to 64");
-  const checks = selectChecks(values.only ?? []);
-  if (checks.length === 0) throw new UsageError(`no check matches ${values.only!.map((p) => JSON.stringify(p)).join(", ")}`);
+  const concurrency = concurrencyOption(values.concurrency);
+  const checks = checksOption(values.only);
 
   const startedAt = performance.now();
   if (versions.length) console.log(`sse-compat matrix: ${checks.length} checks on ${target} at ${versions.length} ${runtime} versions, one after another: ${versions.join(", ")}`);
@@ -88,23 +82,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    killAllServers();
-    console.error(`matrix: interrupted by ${signal}`);
-    process.exit(130);
-  });
-}
-
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof UsageError || error instanceof UnknownTargetError || error instanceof RuntimeMissingError || error instanceof VersionSpecError) {
-      console.error(`run-test.sh matrix: ${error.message}`);
-      if (error instanceof UsageError) console.error(USAGE);
-      process.exit(2);
-    }
-    console.error(error);
-    process.exit(2);
-  },
-);
+runCommand(main, { name: "run-test.sh matrix", usage: USAGE, userErrors: [VersionSpecError] });

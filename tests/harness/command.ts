@@ -1,0 +1,60 @@
+/**
+ * What every command of run-test.sh shares: usage errors, the `--concurrency` and `--only` options,
+ * and running `main` so that a user's mistake exits 2 with a message, Ctrl-C leaves no server under
+ * test behind, and the exit code is main's.
+ */
+import { selectChecks } from "../checks/index.ts";
+import type { Check } from "./check.ts";
+import { killAllServers } from "./server-process.ts";
+import { RuntimeMissingError, UnknownTargetError } from "./targets.ts";
+
+export class UsageError extends Error {}
+
+/** `--concurrency N`: how many checks run at once (default 4). */
+export function concurrencyOption(value: string | undefined): number {
+  const concurrency = value === undefined ? 4 : Number(value);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError("--concurrency takes an integer from 1 to 64");
+  return concurrency;
+}
+
+/** The checks `--only` selects (all without it); none is a usage error. */
+export function checksOption(patterns: string[] | undefined): Check[] {
+  const checks = selectChecks(patterns ?? []);
+  if (checks.length === 0) throw new UsageError(`no check matches ${(patterns ?? []).map((p) => JSON.stringify(p)).join(", ")}`);
+  return checks;
+}
+
+type ErrorClass = abstract new (...args: never[]) => Error;
+
+export interface CommandOptions {
+  /** Put before every message, e.g. "run-test.sh matrix". */
+  name: string;
+  /** Printed after a usage error. */
+  usage: string;
+  /** Further errors that are the user's (a bad version, say): message and exit 2, no stack. */
+  userErrors?: ErrorClass[];
+}
+
+export function runCommand(main: (argv: string[]) => Promise<number>, options: CommandOptions): void {
+  // Ctrl-C during a run: no server under test may outlive the command.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      killAllServers();
+      console.error(`${options.name}: interrupted by ${signal}`);
+      process.exit(130);
+    });
+  }
+  const userErrors: ErrorClass[] = [UsageError, UnknownTargetError, RuntimeMissingError, ...(options.userErrors ?? [])];
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      if (userErrors.some((kind) => error instanceof kind)) {
+        console.error(`${options.name}: ${(error as Error).message}`);
+        if (error instanceof UsageError) console.error(options.usage);
+        process.exit(2);
+      }
+      console.error(error);
+      process.exit(2);
+    },
+  );
+}
