@@ -69,10 +69,14 @@ export function pinnedVersion(runtime: RuntimeName): string | undefined {
   }
 }
 
+export class VersionSpecError extends Error {
+  override name = "VersionSpecError";
+}
+
 type Triple = [number, number, number];
 
-/** "22.11.0" → [22, 11, 0]; prereleases and anything else → undefined. */
-function parseExact(version: string): Triple | undefined {
+/** "1.1.27" → [1, 1, 27]; prereleases and anything else → undefined. */
+export function parseVersion(version: string): Triple | undefined {
   const match = /^(\d+)\.(\d+)\.(\d+)$/.exec(version);
   return match ? [Number(match[1]), Number(match[2]), Number(match[3])] : undefined;
 }
@@ -81,7 +85,19 @@ function compare(a: Triple, b: Triple): number {
   return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
 }
 
-const atLeast = (version: string, minimum: string) => compare(parseExact(version)!, parseExact(minimum)!) >= 0;
+/** Numeric order of exact versions ("1.1.9" < "1.1.27"). */
+export function compareExact(a: string, b: string): number {
+  const pa = parseVersion(a);
+  const pb = parseVersion(b);
+  if (!pa || !pb) throw new VersionSpecError(`not an exact version: ${pa ? b : a}`);
+  return compare(pa, pb);
+}
+
+export function sortVersions(versions: string[]): string[] {
+  return [...new Set(versions)].sort(compareExact);
+}
+
+const atLeast = (version: string, minimum: string) => compareExact(version, minimum) >= 0;
 
 /**
  * Node flags that let `version` run .ts files. Type stripping is on by default from 22.18.0 and
@@ -99,19 +115,20 @@ function npm(args: string[]): { status: number | null; stdout: string; stderr: s
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Every stable published version of `pkg`, oldest first. */
-function publishedVersions(pkg: string): string[] {
+/** Every stable published version of the runtime's package, oldest first (one registry request). */
+export function publishedVersions(runtime: RuntimeName): string[] {
+  const pkg = RUNTIME_PACKAGES[runtime];
   const { status, stdout, stderr } = npm(["view", pkg, "versions", "--json"]);
   if (status !== 0) throw new RuntimeMissingError(`cannot list the versions of ${pkg} on the npm registry: ${firstError(stderr)}`);
   const versions = ([] as string[]).concat(JSON.parse(stdout) as string | string[]);
-  return versions.filter((v) => parseExact(v)).sort((a, b) => compare(parseExact(a)!, parseExact(b)!));
+  return sortVersions(versions.filter((v) => parseVersion(v)));
 }
 
 /** The published versions around `requested` (missing parts count as 0), for an error message. */
 function nearestVersions(requested: string, versions: string[]): string {
   const parts = requested.split(".").map(Number);
   const wanted: Triple = [parts[0] ?? 0, parts[1] ?? 0, parts[2] ?? 0];
-  const index = versions.findIndex((v) => compare(parseExact(v)!, wanted) >= 0);
+  const index = versions.findIndex((v) => compare(parseVersion(v)!, wanted) >= 0);
   const at = index === -1 ? versions.length : index;
   const near = versions.slice(Math.max(0, at - 3), at + 3);
   const newest = versions.at(-1);
@@ -127,7 +144,7 @@ function cachedVersions(runtime: RuntimeName): string[] {
   const prefix = `${RUNTIME_PACKAGES[runtime]}@`;
   if (!existsSync(CACHE)) return [];
   return readdirSync(CACHE)
-    .filter((name) => name.startsWith(prefix) && parseExact(name.slice(prefix.length)))
+    .filter((name) => name.startsWith(prefix) && parseVersion(name.slice(prefix.length)))
     .map((name) => name.slice(prefix.length))
     .filter((version) => findBinary(runtime, join(CACHE, `${prefix}${version}`, "node_modules")));
 }
@@ -151,20 +168,20 @@ export function resolveRuntimeVersion(runtime: RuntimeName, spec: string): strin
   if (!/^\d+(\.\d+){0,2}$/.test(spec)) {
     throw new UnknownTargetError(`bad ${runtime} version ${JSON.stringify(spec)}: expected e.g. 22, 22.11 or 22.11.0`);
   }
-  const exactGiven = parseExact(spec) !== undefined;
+  const exactGiven = parseVersion(spec) !== undefined;
   if (exactGiven && (spec === pinnedVersion(runtime) || cachedVersions(runtime).includes(spec))) {
     checkMinimum(runtime, spec);
     return spec;
   }
   const { status, stdout, stderr } = npm(["view", `${pkg}@${spec}`, "version", "--json"]);
   const matches = status === 0 && stdout.trim() ? ([] as string[]).concat(JSON.parse(stdout) as string | string[]) : [];
-  const stable = matches.filter((v) => parseExact(v)).sort((a, b) => compare(parseExact(a)!, parseExact(b)!));
+  const stable = sortVersions(matches.filter((v) => parseVersion(v)));
   const newest = stable.at(-1);
   if (!newest) {
     if (status !== 0 && !/E404|No match found/i.test(stderr)) {
       throw new RuntimeMissingError(`cannot look up ${pkg}@${spec} on the npm registry: ${firstError(stderr)}`);
     }
-    const versions = publishedVersions(pkg);
+    const versions = publishedVersions(runtime);
     throw new UnknownTargetError(
       `${runtime}@${spec}: no such version of ${pkg} on the npm registry; nearest published: ${nearestVersions(spec, versions)}`,
     );

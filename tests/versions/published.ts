@@ -2,44 +2,10 @@
  * Published versions of a runtime's npm package (`npm view <pkg> versions --json`, the same registry
  * the runtimes come from), and the selections the matrix and bisect commands make from them.
  */
-import { spawnSync } from "node:child_process";
-import { ROOT, RUNTIME_PACKAGES, RuntimeMissingError, type RuntimeName } from "../harness/targets.ts";
+import { compareExact, parseVersion, sortVersions, VersionSpecError } from "../harness/runtime-versions.ts";
 
-export class VersionSpecError extends Error {
-  override name = "VersionSpecError";
-}
-
-type Triple = [number, number, number];
-
-/** "1.1.27" → [1, 1, 27]; prereleases and anything else → undefined. */
-export function parseVersion(version: string): Triple | undefined {
-  const match = /^(\d+)\.(\d+)\.(\d+)$/.exec(version);
-  return match ? [Number(match[1]), Number(match[2]), Number(match[3])] : undefined;
-}
-
-/** Numeric order of exact versions ("1.1.9" < "1.1.27"). */
-export function compareExact(a: string, b: string): number {
-  const pa = parseVersion(a);
-  const pb = parseVersion(b);
-  if (!pa || !pb) throw new VersionSpecError(`not an exact version: ${pa ? b : a}`);
-  return pa[0] - pb[0] || pa[1] - pb[1] || pa[2] - pb[2];
-}
-
-export function sortVersions(versions: string[]): string[] {
-  return [...new Set(versions)].sort(compareExact);
-}
-
-/** Every stable published version of the runtime's package, oldest first (one registry request). */
-export function publishedVersions(runtime: RuntimeName): string[] {
-  const pkg = RUNTIME_PACKAGES[runtime];
-  const result = spawnSync("npm", ["view", pkg, "versions", "--json"], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
-  if (result.error || result.status !== 0) {
-    const why = result.error?.message ?? (result.stderr.split("\n").find((l) => /error|ERR!/.test(l)) ?? `exit ${result.status}`);
-    throw new RuntimeMissingError(`cannot list the versions of ${pkg} on the npm registry: ${why}`);
-  }
-  const listed = ([] as string[]).concat(JSON.parse(result.stdout) as string | string[]);
-  return sortVersions(listed.filter((v) => parseVersion(v)));
-}
+// The version primitives live with the runtime installer; the commands import them from here too.
+export { compareExact, parseVersion, publishedVersions, sortVersions, VersionSpecError } from "../harness/runtime-versions.ts";
 
 /** The published versions from `from` to `to`, both included; both must be published. */
 export function versionsBetween(published: string[], from: string, to: string): string[] {
