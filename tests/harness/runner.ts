@@ -30,9 +30,8 @@ export interface TargetResults {
 }
 
 export function runtimeVersion(target: Target): string {
-  const flag = ["--version"];
   try {
-    const out = execFileSync(target.command[0]!, flag, { encoding: "utf8", timeout: 10_000 });
+    const out = execFileSync(target.command[0]!, ["--version"], { encoding: "utf8", timeout: 10_000 });
     return out.split("\n")[0]!.replace(/^v/, "").replace(/^deno /, "").replace(/ \(.*$/, "").trim();
   } catch {
     return "unknown";
