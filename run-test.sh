@@ -56,7 +56,7 @@ case "${1:-}" in
     ensure_installed
     # The target's command line comes from the suite (one definition), NUL-separated.
     command_file=$(mktemp)
-    if ! "$NODE" tests/cli.ts --print-command "$2" > "$command_file"; then
+    if ! "$NODE" suite/commands/run.ts --print-command "$2" > "$command_file"; then
       rm -f "$command_file"
       exit 2
     fi
@@ -67,10 +67,10 @@ case "${1:-}" in
     exec "${command[@]}" ;;
   matrix )
     ensure_installed
-    exec "$NODE" tests/matrix.ts "${@:2}" ;;
+    exec "$NODE" suite/commands/matrix.ts "${@:2}" ;;
   bisect )
     ensure_installed
-    exec "$NODE" tests/bisect.ts "${@:2}" ;;
+    exec "$NODE" suite/commands/bisect.ts "${@:2}" ;;
   bench )
     ensure_installed
     shift
@@ -81,5 +81,5 @@ case "${1:-}" in
     exit 2 ;;
   * )
     ensure_installed
-    exec "$NODE" tests/cli.ts "$@" ;;
+    exec "$NODE" suite/commands/run.ts "$@" ;;
 esac

@@ -4,9 +4,9 @@
  * limit raised, and measured from outside where possible: RSS and CPU time from /proc.
  */
 import { readFileSync } from "node:fs";
-import { requestJson } from "../tests/harness/control.ts";
-import { ServerProcess, startServer, type Report } from "../tests/harness/server-process.ts";
-import type { Target } from "../tests/harness/targets.ts";
+import { requestJson } from "../suite/harness/control.ts";
+import { ServerProcess, startServer, type ServerRecord } from "../suite/harness/server-process.ts";
+import type { Target } from "../suite/harness/targets.ts";
 import { placedCommand, type Placement } from "./placement.ts";
 
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -61,8 +61,8 @@ export class BenchServer {
 
   /** Subscribers as the server last reported them (each subscribe and unsubscribe carries the count). */
   subscribers(): number {
-    for (let i = this.process.reports.length - 1; i >= 0; i--) {
-      const count = this.process.reports[i]!.subscribers;
+    for (let i = this.process.records.length - 1; i >= 0; i--) {
+      const count = this.process.records[i]!.subscribers;
       if (typeof count === "number") return count;
     }
     return 0;
@@ -71,15 +71,15 @@ export class BenchServer {
   /** The most subscribers the server ever reported. */
   maxSubscribers(): number {
     let max = 0;
-    for (const report of this.process.reports) if (typeof report.subscribers === "number" && report.subscribers > max) max = report.subscribers;
+    for (const observe of this.process.records) if (typeof observe.subscribers === "number" && observe.subscribers > max) max = observe.subscribers;
     return max;
   }
 
   /** Waits (bounded) until the server reports exactly `count` subscribers. */
   async waitForSubscribers(count: number, timeoutMs: number): Promise<void> {
     if (this.subscribers() === count) return;
-    await this.process.nextReport(
-      (r: Report) => (r.type === "subscribed" || r.type === "unsubscribed") && r.subscribers === count,
+    await this.process.nextRecord(
+      (r: ServerRecord) => (r.type === "subscribed" || r.type === "unsubscribed") && r.subscribers === count,
       timeoutMs,
       `${count} subscribers (now ${this.subscribers()})`,
     );
@@ -91,7 +91,7 @@ export class BenchServer {
    */
   clockOffsetMs(): number {
     let offset = Infinity;
-    for (const report of this.process.reports) if (typeof report.t === "number") offset = Math.min(offset, report.at - report.t);
+    for (const observe of this.process.records) if (typeof observe.t === "number") offset = Math.min(offset, observe.at - observe.t);
     return offset;
   }
 

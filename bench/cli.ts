@@ -8,12 +8,12 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
-import { killAllServers } from "../tests/harness/server-process.ts";
-import { ROOT, RuntimeMissingError, UnknownTargetError } from "../tests/harness/targets.ts";
+import { killAllServers } from "../suite/harness/server-process.ts";
+import { ROOT, RuntimeMissingError, UnknownTargetError } from "../suite/harness/targets.ts";
 import { ClientPool } from "./client-pool.ts";
 import { machineInfo, versions } from "./machine.ts";
 import { detectPlacement, pinSelf } from "./placement.ts";
-import { compare, formatTable, goals, metricsFor, type BenchResults } from "./report.ts";
+import { compare, formatTable, goals, metricsFor, type BenchResults } from "./summary.ts";
 import { runSubject, type SubjectResult } from "./run-subject.ts";
 import { settingsFor } from "./settings.ts";
 import { subjectsFor } from "./subjects.ts";

@@ -5,8 +5,8 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
-import { ROOT } from "../tests/harness/targets.ts";
-import { withTimeout } from "../tests/harness/wait.ts";
+import { ROOT } from "../suite/harness/targets.ts";
+import { withTimeout } from "../suite/harness/wait.ts";
 import { mergeHistograms, type Histogram } from "./histogram.ts";
 import { placedCommand } from "./placement.ts";
 import type { ChurnResult, CollectResult, OpenResult, Reply, Request, StatusResult } from "./protocol.ts";

@@ -1,7 +1,7 @@
 /** The machine and the versions a bench ran on, recorded with its figures. */
 import { execFileSync } from "node:child_process";
 import { cpus, loadavg, release, totalmem, type as osType } from "node:os";
-import { libraryVersions, ROOT } from "../tests/harness/targets.ts";
+import { libraryVersions, ROOT } from "../suite/harness/targets.ts";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 

@@ -3,7 +3,7 @@
  * server shows as latency instead of slowing the load down. Each event's data carries its sending
  * time (coordinator clock, µs) and the step it belongs to (bench/sse-stream-reader.ts parses them).
  */
-import { delay } from "../tests/harness/wait.ts";
+import { delay } from "../suite/harness/wait.ts";
 import type { BenchServer } from "./bench-server.ts";
 import { benchPayload } from "./sse-stream-reader.ts";
 

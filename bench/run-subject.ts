@@ -63,7 +63,7 @@ export async function runSubject(subject: Subject, pool: ClientPool, placement: 
   const stderrTails: string[] = [];
   try {
     server = await BenchServer.start(subject.target, placement);
-    const listening = server.process.reports.find((r) => r.type === "listening");
+    const listening = server.process.records.find((r) => r.type === "listening");
     result.runtimeVersion = typeof listening?.runtimeVersion === "string" ? listening.runtimeVersion : result.runtimeVersion;
     const ctx: BenchContext = { server, pool, settings, nextStep: () => ++stepCounter, log: (line) => log(`${subject.id}: ${line}`) };
     let scenariosRun = 0;

@@ -1,8 +1,8 @@
 /**
- * What the bench runs: the targets asked for (the suite's definitions, tests/harness/targets.ts) and,
+ * What the bench runs: the targets asked for (the suite's definitions, suite/harness/targets.ts) and,
  * for each runtime among them, its raw ceiling (bench/ceilings/<runtime>.ts, no framework).
  */
-import { resolveTarget, runtimeCommand, type RuntimeName, type Target } from "../tests/harness/targets.ts";
+import { resolveTarget, runtimeCommand, type RuntimeName, type Target } from "../suite/harness/targets.ts";
 
 export interface Subject {
   /** `node`, `bun@1.1.26`…, or `ceiling:node`. */

@@ -3,14 +3,14 @@
  * never replaced by a default behind the user's back.
  */
 import type { OverflowPolicy } from "./dispatcher.ts";
-import type { ReportFormat } from "./report.ts";
+import type { ObservationFormat } from "./observations.ts";
 
 export type ShutdownMode = "dispatcher" | "graceful-only";
 
 export interface ServerConfig {
   host: string;
   port: number;
-  report: ReportFormat;
+  observations: ObservationFormat;
   /** Interval of the demo producer's `progress` events, ms; 0: no producer. */
   producerMs: number;
   heartbeatMs: number;
@@ -58,7 +58,7 @@ export function readConfig(env: Env): ServerConfig {
   return {
     host: env("HOST") || "127.0.0.1",
     port: integer(env, "PORT", 8080, 0, 65535),
-    report: oneOf(env, "SSE_REPORT", "pretty", ["pretty", "ndjson"] as const),
+    observations: oneOf(env, "SSE_OBSERVATIONS", "pretty", ["pretty", "ndjson"] as const),
     producerMs: integer(env, "SSE_PRODUCER_MS", 100, 0, 3_600_000),
     heartbeatMs: integer(env, "SSE_HEARTBEAT_MS", 5000, 0, 3_600_000),
     retryMs: integer(env, "SSE_RETRY_MS", 2000, 0, 3_600_000),

@@ -14,7 +14,7 @@
  * - `close()` sends every subscriber a final `shutdown` event, ends its stream cleanly, and refuses new
  *   subscribers.
  */
-import type { Reporter } from "./report.ts";
+import type { Observer } from "./observations.ts";
 import { encodeEvent, encodeText, formatComment, formatRetry } from "./sse.ts";
 
 /**
@@ -40,7 +40,7 @@ export interface DispatcherOptions {
   heartbeatMs?: number;
   /** Reconnection delay announced at the start of each stream, ms. */
   retryMs?: number;
-  report?: Reporter;
+  observe?: Observer;
 }
 
 export interface SubscribeOptions {
@@ -213,7 +213,7 @@ export class EventDispatcher {
   readonly overflowPolicy: OverflowPolicy;
   readonly heartbeatMs: number;
   readonly retryMs: number;
-  private readonly report: Reporter;
+  private readonly observe: Observer;
   private readonly subscribers = new Map<number, Subscriber>();
   private readonly countListeners = new Set<(count: number) => void>();
   /** Replay ring: ids are consecutive, so the event with id n sits at a computable place. */
@@ -242,7 +242,7 @@ export class EventDispatcher {
     this.overflowPolicy = options.overflowPolicy ?? "disconnect";
     this.heartbeatMs = options.heartbeatMs ?? 5000;
     this.retryMs = options.retryMs ?? 2000;
-    this.report = options.report ?? (() => {});
+    this.observe = options.observe ?? (() => {});
     this.history = new Array(this.replayLimit);
   }
 
@@ -276,7 +276,7 @@ export class EventDispatcher {
     if (this.closed) throw new DispatcherClosedError("dispatcher is closed: no new subscribers");
     const heartbeat = (options.heartbeat ?? true) && this.heartbeatMs > 0;
     const sub = new Subscriber(this.nextSubscriberId++, heartbeat, this.queueLimitBytes, (s, reason) => {
-      this.report("stream-cancelled", {
+      this.observe("stream-cancelled", {
         sub: s.id,
         ms: elapsed(s),
         reason: describeReason(reason),
@@ -297,7 +297,7 @@ export class EventDispatcher {
     this.subscribers.set(sub.id, sub);
     if (heartbeat && this.heartbeatSubscribers++ === 0) this.startHeartbeat();
 
-    this.report("subscribed", {
+    this.observe("subscribed", {
       sub: sub.id,
       subscribers: this.subscribers.size,
       heartbeat,
@@ -310,7 +310,7 @@ export class EventDispatcher {
     const signal = options.signal;
     if (signal) {
       const onAbort = () => {
-        this.report("signal-aborted", { sub: sub.id, ms: elapsed(sub), ...(sub.active ? {} : { afterEnd: true }) });
+        this.observe("signal-aborted", { sub: sub.id, ms: elapsed(sub), ...(sub.active ? {} : { afterEnd: true }) });
         this.end(sub, "signal");
       };
       if (signal.aborted) onAbort();
@@ -337,7 +337,7 @@ export class EventDispatcher {
       this.end(sub, "shutdown");
     }
     this.stopHeartbeat();
-    this.report("dispatcher-closed", { subscribers: count });
+    this.observe("dispatcher-closed", { subscribers: count });
   }
 
   stats(): DispatcherStats {
@@ -365,7 +365,7 @@ export class EventDispatcher {
     if (!sub.overflowReported) {
       sub.overflowReported = true;
       this.counters.overflowed++;
-      this.report("overflow", { sub: sub.id, policy: this.overflowPolicy, queuedBytes: sub.queued });
+      this.observe("overflow", { sub: sub.id, policy: this.overflowPolicy, queuedBytes: sub.queued });
     }
     if (this.overflowPolicy === "drop-newest") this.counters.dropped++;
     else this.end(sub, "overflow");
@@ -381,7 +381,7 @@ export class EventDispatcher {
     // the runtime, so that its own cancel() can still be observed and reported.
     if (mechanism === "overflow") sub.end(true);
     else if (mechanism === "shutdown" || mechanism === "server-end") sub.end(false);
-    this.report("unsubscribed", { sub: sub.id, mechanism, ms: elapsed(sub), subscribers: this.subscribers.size });
+    this.observe("unsubscribed", { sub: sub.id, mechanism, ms: elapsed(sub), subscribers: this.subscribers.size });
     this.notifyCount();
   }
 

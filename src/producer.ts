@@ -3,7 +3,7 @@
  * timer at all while nobody does (the seed's ContentGenerator, without producing into the void).
  */
 import type { EventDispatcher } from "./dispatcher.ts";
-import type { Reporter } from "./report.ts";
+import type { Observer } from "./observations.ts";
 
 export interface ProgressEvent {
   progress: number;
@@ -15,7 +15,7 @@ export function startProducer(
   dispatcher: EventDispatcher,
   intervalMs: number,
   origin: { runtime: string; pid: number },
-  report: Reporter,
+  observe: Observer,
 ): () => void {
   if (intervalMs <= 0) return () => {};
   let progress = 0;
@@ -30,13 +30,13 @@ export function startProducer(
     if (timer === undefined) return;
     clearInterval(timer);
     timer = undefined;
-    report("producer-stopped", { progress });
+    observe("producer-stopped", { progress });
   };
 
   const unlisten = dispatcher.onSubscriberCount((count) => {
     if (count > 0 && timer === undefined && !dispatcher.isClosed) {
       timer = setInterval(tick, intervalMs);
-      report("producer-started", { intervalMs });
+      observe("producer-started", { intervalMs });
     } else if (count === 0) {
       stop();
     }

@@ -1,5 +1,5 @@
 /**
- * Everything a runtime file needs, assembled once: configuration, report channel, dispatcher, demo
+ * Everything a runtime file needs, assembled once: configuration, observation channel, dispatcher, demo
  * producer and app. A runtime file mounts `app.fetch` on its server, then calls `listening()` and
  * `shutdownWith()`.
  */
@@ -9,7 +9,7 @@ import { ConfigError, readConfig, type ServerConfig } from "./config.ts";
 import { EventDispatcher } from "./dispatcher.ts";
 import { detectPlatform, type Platform } from "./platform.ts";
 import { startProducer } from "./producer.ts";
-import { createReporter, type Reporter } from "./report.ts";
+import { createObserver, type Observer } from "./observations.ts";
 import { installShutdown, type ServerHandle } from "./shutdown.ts";
 
 export interface TargetDescription {
@@ -27,7 +27,7 @@ export interface PreparedServer {
   app: Hono;
   config: ServerConfig;
   dispatcher: EventDispatcher;
-  report: Reporter;
+  observe: Observer;
   platform: Platform;
   /** Announces readiness: the one line the suite waits for, with the real port. */
   listening(port: number): void;
@@ -44,9 +44,9 @@ export function prepareServer(target: TargetDescription): PreparedServer {
     console.error(`sse-compat: ${error.message}`);
     return platform.exit(2);
   }
-  const report = createReporter(config.report);
+  const observe = createObserver(config.observations);
   platform.onEscapedError((kind, error) => {
-    report(kind, { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+    observe(kind, { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
     // Reported, not hidden: the runtime's own printing would have gone to stderr too.
     console.error(`sse-compat: ${kind}:`, error);
   });
@@ -58,11 +58,11 @@ export function prepareServer(target: TargetDescription): PreparedServer {
     replayLimitBytes: config.replayLimitBytes,
     queueLimitBytes: config.queueLimitBytes,
     overflowPolicy: config.overflowPolicy,
-    report,
+    observe,
   });
   // Signal handlers first: a signal right after the readiness line must find them installed.
-  const shutdown = installShutdown({ platform, dispatcher, report, mode: config.shutdown, graceMs: config.graceMs });
-  startProducer(dispatcher, config.producerMs, platform, report);
+  const shutdown = installShutdown({ platform, dispatcher, observe, mode: config.shutdown, graceMs: config.graceMs });
+  startProducer(dispatcher, config.producerMs, platform, observe);
   const app = createApp({
     dispatcher,
     platform,
@@ -76,10 +76,10 @@ export function prepareServer(target: TargetDescription): PreparedServer {
     app,
     config,
     dispatcher,
-    report,
+    observe,
     platform,
     listening(port) {
-      report("listening", {
+      observe("listening", {
         url: `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`,
         port,
         host: config.host,

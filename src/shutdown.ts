@@ -12,14 +12,14 @@
 import type { ShutdownMode } from "./config.ts";
 import type { EventDispatcher } from "./dispatcher.ts";
 import type { Platform, Signal } from "./platform.ts";
-import type { Reporter } from "./report.ts";
+import type { Observer } from "./observations.ts";
 
 export interface ServerHandle {
   /** What the runtime calls a graceful stop; resolves when the runtime says it is done. */
   stopGracefully(): Promise<void>;
   /** The runtime's API that drops the remaining connections now. */
   forceClose(): void;
-  /** Named in reports, e.g. "server.stop()". */
+  /** Named in records, e.g. "server.stop()". */
   gracefulApi: string;
   forceApi: string;
 }
@@ -27,7 +27,7 @@ export interface ServerHandle {
 export interface ShutdownOptions {
   platform: Platform;
   dispatcher: EventDispatcher;
-  report: Reporter;
+  observe: Observer;
   mode: ShutdownMode;
   graceMs: number;
 }
@@ -38,12 +38,12 @@ export interface ShutdownOptions {
  * a signal that comes before it closes the dispatcher and exits.
  */
 export function installShutdown(options: ShutdownOptions): { setHandle(handle: ServerHandle): void } {
-  const { platform, dispatcher, report, mode, graceMs } = options;
+  const { platform, dispatcher, observe, mode, graceMs } = options;
   let handle: ServerHandle | undefined;
   let shuttingDown = false;
 
   const exit = (code: number, startedAt: number, reason: string): never => {
-    report("exit", { code, reason, ms: Math.round(performance.now() - startedAt) });
+    observe("exit", { code, reason, ms: Math.round(performance.now() - startedAt) });
     return platform.exit(code);
   };
 
@@ -51,7 +51,7 @@ export function installShutdown(options: ShutdownOptions): { setHandle(handle: S
     const startedAt = performance.now();
     if (shuttingDown) return exit(130, startedAt, `second ${signal}`);
     shuttingDown = true;
-    report("shutdown-started", {
+    observe("shutdown-started", {
       signal,
       mode,
       subscribers: dispatcher.subscriberCount,
@@ -70,14 +70,14 @@ export function installShutdown(options: ShutdownOptions): { setHandle(handle: S
       .then(
         () => "stopped" as const,
         (error: unknown) => {
-          report("graceful-stop-failed", { api: server.gracefulApi, error: String(error) });
+          observe("graceful-stop-failed", { api: server.gracefulApi, error: String(error) });
           return "failed" as const;
         },
       );
 
     if (mode === "graceful-only") {
       await stopped;
-      report("graceful-stop-finished", { api: server.gracefulApi, ms: Math.round(performance.now() - startedAt) });
+      observe("graceful-stop-finished", { api: server.gracefulApi, ms: Math.round(performance.now() - startedAt) });
       return exit(0, startedAt, "graceful stop finished");
     }
 
@@ -89,10 +89,10 @@ export function installShutdown(options: ShutdownOptions): { setHandle(handle: S
     ]);
     clearTimeout(timer);
     if (outcome === "timeout") {
-      report("graceful-stop-timeout", { api: server.gracefulApi, graceMs, forcedWith: server.forceApi });
+      observe("graceful-stop-timeout", { api: server.gracefulApi, graceMs, forcedWith: server.forceApi });
       server.forceClose();
     } else {
-      report("graceful-stop-finished", { api: server.gracefulApi, ms: Math.round(performance.now() - startedAt) });
+      observe("graceful-stop-finished", { api: server.gracefulApi, ms: Math.round(performance.now() - startedAt) });
     }
     return exit(0, startedAt, signal);
   };

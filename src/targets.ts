@@ -1,7 +1,7 @@
 /**
  * What each target is, in one place: the runtime that runs its file, the HTTP server and the
  * framework. A runtime file describes itself with its entry (`prepareServer(TARGETS.bun-node)`), the
- * suite (tests/harness/targets.ts) starts it and records the same words in the results. No I/O here:
+ * suite (suite/harness/targets.ts) starts it and records the same words in the results. No I/O here:
  * Node, Deno and Bun all import it.
  */
 

@@ -8,8 +8,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import type { BenchResults } from "../bench/report.ts";
-import { ROOT } from "./harness/targets.ts";
+import type { BenchResults } from "../bench/summary.ts";
+import { ROOT } from "../suite/harness/targets.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "sse-bench-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

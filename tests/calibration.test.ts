@@ -7,9 +7,9 @@
  */
 import { describe, expect, test } from "vitest";
 import { CALIBRATION_REASONS } from "./calibration-reasons.ts";
-import { ALL_CHECKS } from "./checks/index.ts";
-import { runCheck, type CheckResult } from "./harness/check.ts";
-import { resolveTarget } from "./harness/targets.ts";
+import { ALL_CHECKS } from "../suite/checks/index.ts";
+import { runCheck, type CheckResult } from "../suite/harness/check.ts";
+import { resolveTarget } from "../suite/harness/targets.ts";
 
 function explain(result: CheckResult): string {
   const figure = result.figure ? ` [${result.figure.value} ${result.figure.unit}]` : "";

@@ -13,10 +13,10 @@ import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { ALL_CHECKS } from "./checks/index.ts";
-import { runCheck, type CheckResult } from "./harness/check.ts";
-import { runChecks, runInfo, type TargetResults } from "./harness/runner.ts";
-import { resolveTarget } from "./harness/targets.ts";
+import { ALL_CHECKS } from "../suite/checks/index.ts";
+import { runCheck, type CheckResult } from "../suite/harness/check.ts";
+import { runChecks, runInfo, type TargetResults } from "../suite/harness/runner.ts";
+import { resolveTarget } from "../suite/harness/targets.ts";
 import {
   compareWithExpectations,
   describeDifferences,
@@ -24,7 +24,7 @@ import {
   readExpectations,
   validateExpectations,
   type ExpectationsFile,
-} from "./report/expectations.ts";
+} from "../suite/expectations/compare.ts";
 
 const TARGETS = readdirSync(EXPECTATIONS_DIR)
   .filter((f) => f.endsWith(".json"))

@@ -1,5 +1,5 @@
 /**
- * The published report, generated from a fixed sample: tests/report/fixture-results.json holds real
+ * The published report, generated from a fixed sample: tests/testdata/fixture-results.json holds real
  * result files of node, deno and bun (one run each on the development machine), trimmed: the bulky
  * evidence removed, which the report does not publish.
  *
@@ -12,24 +12,24 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, test } from "vitest";
-import type { TargetResults } from "./harness/runner.ts";
-import { chromiumMissing, withBrowser } from "./harness/browser.ts";
-import { ALL_CHECKS } from "./checks/index.ts";
-import { catalogued, groupOf, SEED_ROWS } from "./report/catalogue.ts";
-import { renderBenchSection, shareOfCeiling, type BenchResults } from "./report/bench-section.ts";
-import { exactRanges, mergeRanges, renderRangesMarkdown, type MatrixFile } from "./report/version-ranges.ts";
-import { CHARTS } from "./report/charts.ts";
-import { buildCompat, type SupportStatement } from "./report/compat-json.ts";
-import { writeReport, declaredKinds } from "./report/generate.ts";
-import { renderMarkdown } from "./report/markdown.ts";
-import { buildModel } from "./report/model.ts";
-import { NO_REFERENCE } from "./report/notes.ts";
-import { PROVENANCE } from "./report/run-info.ts";
-import { buildMatrix, matrixJson, renderMatrixMarkdown, type MatrixData } from "./versions/matrix-report.ts";
-import { latestPatchOfEachMinor, versionsBetween } from "./versions/published.ts";
-import { computeRanges, type Observation } from "./versions/ranges.ts";
+import type { TargetResults } from "../suite/harness/runner.ts";
+import { chromiumMissing, withBrowser } from "../suite/harness/browser.ts";
+import { ALL_CHECKS } from "../suite/checks/index.ts";
+import { catalogued, groupOf, SEED_ROWS } from "../suite/table/catalogue.ts";
+import { renderBenchSection, shareOfCeiling, type BenchResults } from "../suite/table/bench-section.ts";
+import { exactRanges, mergeRanges, renderRangesMarkdown, type MatrixFile } from "../suite/table/version-ranges.ts";
+import { CHARTS } from "../suite/table/charts.ts";
+import { buildCompat, type SupportStatement } from "../suite/table/compat-json.ts";
+import { writeReport, declaredKinds } from "../suite/table/publish.ts";
+import { renderMarkdown } from "../suite/table/markdown.ts";
+import { buildModel } from "../suite/table/model.ts";
+import { NO_REFERENCE } from "../suite/table/footnotes.ts";
+import { PROVENANCE } from "../suite/table/run-info.ts";
+import { buildMatrix, matrixJson, renderMatrixMarkdown, type MatrixData } from "../suite/versions/matrix-report.ts";
+import { latestPatchOfEachMinor, versionsBetween } from "../suite/versions/published.ts";
+import { computeRanges, type Observation } from "../suite/versions/ranges.ts";
 
-const SAMPLE: TargetResults[] = JSON.parse(readFileSync(new URL("./report/fixture-results.json", import.meta.url), "utf8"));
+const SAMPLE: TargetResults[] = JSON.parse(readFileSync(new URL("./testdata/fixture-results.json", import.meta.url), "utf8"));
 const model = buildModel(SAMPLE, { declaredKinds: declaredKinds() });
 const markdown = renderMarkdown(model);
 

@@ -3,9 +3,9 @@
  * closed, Ctrl-C with a page open. run-test.sh `exec`s the runtime, so the signal reaches it directly.
  */
 import { afterEach, describe, expect, test } from "vitest";
-import { chromiumMissing, withBrowser } from "./harness/browser.ts";
-import { ServerProcess } from "./harness/server-process.ts";
-import { ROOT, TARGETS, type Target } from "./harness/targets.ts";
+import { chromiumMissing, withBrowser } from "../suite/harness/browser.ts";
+import { ServerProcess } from "../suite/harness/server-process.ts";
+import { ROOT, TARGETS, type Target } from "../suite/harness/targets.ts";
 
 const started: ServerProcess[] = [];
 afterEach(async () => {
@@ -27,22 +27,22 @@ describe.skipIf(chromiumMissing())("./run-test.sh serve", () => {
   for (const id of ["node", "deno", "bun"]) {
     test(`${id}: the page shows events, a closed tab is dropped within 1 s, Ctrl-C exits 0 within 2 s`, async () => {
       const server = await serve(id);
-      expect(server.pid, "run-test.sh execs the runtime").toBe(Number(server.reports[0]!.pid));
+      expect(server.pid, "run-test.sh execs the runtime").toBe(Number(server.records[0]!.pid));
       await withBrowser(async (browser) => {
         const first = await browser.newPage();
-        const subscribed = server.nextReport((r) => r.type === "subscribed", 15_000);
+        const subscribed = server.nextRecord((r) => r.type === "subscribed", 15_000);
         await first.goto(server.url + "/");
         const sub = (await subscribed).sub;
         await first.waitForFunction(() => (window as unknown as { sseDemo?: { events: unknown[] } }).sseDemo!.events.length >= 3, null, { timeout: 5000 });
         expect(await first.locator("#state").textContent()).toBe("open");
         expect(await readEvents(first)).toBeGreaterThanOrEqual(3);
 
-        const dropped = server.nextReport((r) => r.type === "unsubscribed" && r.sub === sub, 1000, "drop within 1 s");
+        const dropped = server.nextRecord((r) => r.type === "unsubscribed" && r.sub === sub, 1000, "drop within 1 s");
         await first.close();
         await dropped;
 
         const second = await browser.newPage();
-        const again = server.nextReport((r) => r.type === "subscribed", 15_000);
+        const again = server.nextRecord((r) => r.type === "subscribed", 15_000);
         await second.goto(server.url + "/");
         await again;
         const sentAt = server.signal("SIGINT");

@@ -4,7 +4,7 @@
  * bench/ceilings/node.ts. `idleTimeout: 0`: Bun closes connections quiet for 10 s by default
  * (oven-sh/bun#27479), idle streams included.
  */
-const report = (type: string, fields: Record<string, unknown>) => console.log(JSON.stringify({ t: performance.now(), type, ...fields }));
+const observe = (type: string, fields: Record<string, unknown>) => console.log(JSON.stringify({ t: performance.now(), type, ...fields }));
 const encoder = new TextEncoder();
 const OPENING = encoder.encode("retry: 2000\n\n");
 const HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" };
@@ -18,11 +18,11 @@ function events(): Response {
     start(controller) {
       controller.enqueue(OPENING);
       clients.set(sub, controller);
-      report("subscribed", { sub, subscribers: clients.size });
+      observe("subscribed", { sub, subscribers: clients.size });
     },
     cancel() {
       clients.delete(sub);
-      report("unsubscribed", { sub, mechanism: "cancel", subscribers: clients.size });
+      observe("unsubscribed", { sub, mechanism: "cancel", subscribers: clients.size });
     },
   });
   return new Response(stream, { headers: HEADERS });
@@ -57,4 +57,4 @@ const server = Bun.serve({
 
 process.on("SIGTERM", () => process.exit(0));
 process.on("SIGINT", () => process.exit(0));
-report("listening", { port: server.port, runtime: "bun", runtimeVersion: Bun.version, server: "Bun.serve (raw ceiling)", pid: process.pid });
+observe("listening", { port: server.port, runtime: "bun", runtimeVersion: Bun.version, server: "Bun.serve (raw ceiling)", pid: process.pid });

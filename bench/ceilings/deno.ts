@@ -19,7 +19,7 @@ declare const Deno: {
   ): unknown;
 };
 
-const report = (type: string, fields: Record<string, unknown>) => console.log(JSON.stringify({ t: performance.now(), type, ...fields }));
+const observe = (type: string, fields: Record<string, unknown>) => console.log(JSON.stringify({ t: performance.now(), type, ...fields }));
 const encoder = new TextEncoder();
 const OPENING = encoder.encode("retry: 2000\n\n");
 const HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" };
@@ -33,11 +33,11 @@ function events(): Response {
     start(controller) {
       controller.enqueue(OPENING);
       clients.set(sub, controller);
-      report("subscribed", { sub, subscribers: clients.size });
+      observe("subscribed", { sub, subscribers: clients.size });
     },
     cancel() {
       clients.delete(sub);
-      report("unsubscribed", { sub, mechanism: "cancel", subscribers: clients.size });
+      observe("unsubscribed", { sub, mechanism: "cancel", subscribers: clients.size });
     },
   });
   return new Response(stream, { headers: HEADERS });
@@ -73,7 +73,7 @@ Deno.serve(
     hostname: Deno.env.get("HOST") ?? "127.0.0.1",
     port: Number(Deno.env.get("PORT") ?? 0),
     onListen: ({ port }) =>
-      report("listening", { port, runtime: "deno", runtimeVersion: Deno.version.deno, server: "Deno.serve (raw ceiling)", pid: Deno.pid }),
+      observe("listening", { port, runtime: "deno", runtimeVersion: Deno.version.deno, server: "Deno.serve (raw ceiling)", pid: Deno.pid }),
   },
   handle,
 );

@@ -6,7 +6,7 @@
  */
 import { createServer, type ServerResponse } from "node:http";
 
-const report = (type: string, fields: Record<string, unknown>) => console.log(JSON.stringify({ t: performance.now(), type, ...fields }));
+const observe = (type: string, fields: Record<string, unknown>) => console.log(JSON.stringify({ t: performance.now(), type, ...fields }));
 const OPENING = Buffer.from("retry: 2000\n\n");
 const HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" };
 const clients = new Map<number, ServerResponse>();
@@ -34,10 +34,10 @@ const server = createServer((req, res) => {
     res.writeHead(200, HEADERS);
     res.write(OPENING);
     clients.set(sub, res);
-    report("subscribed", { sub, subscribers: clients.size });
+    observe("subscribed", { sub, subscribers: clients.size });
     res.on("close", () => {
       clients.delete(sub);
-      report("unsubscribed", { sub, mechanism: "close", subscribers: clients.size });
+      observe("unsubscribed", { sub, mechanism: "close", subscribers: clients.size });
     });
     return;
   }
@@ -73,5 +73,5 @@ process.on("SIGINT", () => process.exit(0));
 server.listen(Number(process.env.PORT ?? 0), process.env.HOST ?? "127.0.0.1", () => {
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;
-  report("listening", { port, runtime: "node", runtimeVersion: process.version.slice(1), server: "node:http (raw ceiling)", pid: process.pid });
+  observe("listening", { port, runtime: "node", runtimeVersion: process.version.slice(1), server: "node:http (raw ceiling)", pid: process.pid });
 });

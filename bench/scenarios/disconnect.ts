@@ -4,7 +4,7 @@
  * (BenchServer.clockOffsetMs), so the pipe that carries it adds nothing. One probe at a time, each a
  * fresh stream that has received its opening bytes.
  */
-import { openStream } from "../../tests/harness/control.ts";
+import { openStream } from "../../suite/harness/control.ts";
 import type { BenchContext } from "../context.ts";
 import { round, stat, type Stat } from "../histogram.ts";
 
@@ -31,7 +31,7 @@ async function probe(ctx: BenchContext): Promise<Probe> {
     opened.client.socket.destroy();
     throw error;
   }
-  const unsubscribed = server.nextReport((r) => r.type === "unsubscribed" && r.sub === opened.sub, 5000, "unsubscribed record");
+  const unsubscribed = server.nextRecord((r) => r.type === "unsubscribed" && r.sub === opened.sub, 5000, "unsubscribed record");
   const closedAt = opened.client.closeFin();
   try {
     const record = await unsubscribed;

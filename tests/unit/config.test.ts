@@ -19,7 +19,7 @@ describe("defaults", () => {
     expect(readConfig(env({}))).toEqual({
       host: "127.0.0.1",
       port: 8080,
-      report: "pretty",
+      observations: "pretty",
       producerMs: 100,
       heartbeatMs: 5000,
       retryMs: 2000,
@@ -49,7 +49,7 @@ describe("valid values", () => {
         env({
           HOST: "::1",
           PORT: "0",
-          SSE_REPORT: "ndjson",
+          SSE_OBSERVATIONS: "ndjson",
           SSE_PRODUCER_MS: "0",
           SSE_HEARTBEAT_MS: "250",
           SSE_RETRY_MS: "0",
@@ -65,7 +65,7 @@ describe("valid values", () => {
     ).toEqual({
       host: "::1",
       port: 0,
-      report: "ndjson",
+      observations: "ndjson",
       producerMs: 0,
       heartbeatMs: 250,
       retryMs: 0,
@@ -106,7 +106,7 @@ describe("bad values are refused with a ConfigError naming the variable", () => 
     ["SSE_OVERFLOW_POLICY", "foo"],
     ["SSE_OVERFLOW_POLICY", "DISCONNECT"],
     ["SSE_OVERFLOW_POLICY", "drop-oldest"],
-    ["SSE_REPORT", "json"],
+    ["SSE_OBSERVATIONS", "json"],
     ["SSE_CONTROL", "true"],
     ["SSE_CONTROL", "yes"],
     ["SSE_SHUTDOWN", "graceful"],

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { DispatcherClosedError, EventDispatcher, type DispatcherOptions } from "../../src/dispatcher.ts";
-import { createMemoryReporter } from "../../src/report.ts";
+import { createMemoryObserver } from "../../src/observations.ts";
 import { encodeEvent, encodeText, SseEncodingError } from "../../src/sse.ts";
 import { eventIds, parseSse, StreamReader, text } from "./helpers.ts";
 
@@ -177,12 +177,12 @@ describe("overflow policy disconnect", () => {
   });
 
   test("an overflow is reported with the policy", () => {
-    const report = createMemoryReporter();
-    const d = dispatcher({ queueLimitBytes: limit, overflowPolicy: "disconnect", report });
+    const observe = createMemoryObserver();
+    const d = dispatcher({ queueLimitBytes: limit, overflowPolicy: "disconnect", observe });
     const { id } = subscribe(d);
     publishMany(d, 3);
-    expect(report.records).toContainEqual(expect.objectContaining({ type: "overflow", sub: id, policy: "disconnect" }));
-    expect(report.records).toContainEqual(expect.objectContaining({ type: "unsubscribed", sub: id, mechanism: "overflow" }));
+    expect(observe.records).toContainEqual(expect.objectContaining({ type: "overflow", sub: id, policy: "disconnect" }));
+    expect(observe.records).toContainEqual(expect.objectContaining({ type: "unsubscribed", sub: id, mechanism: "overflow" }));
   });
 
   test("a fast subscriber beside a slow one still receives every event", async () => {
@@ -469,14 +469,14 @@ describe("heartbeat", () => {
 
 describe("end of a subscription by the runtime", () => {
   test("aborting the request signal ends the subscription (mechanism signal)", () => {
-    const report = createMemoryReporter();
-    const d = dispatcher({ report });
+    const observe = createMemoryObserver();
+    const d = dispatcher({ observe });
     const ac = new AbortController();
     const { id } = d.subscribe({ signal: ac.signal });
     ac.abort();
     expect(d.subscriberCount).toBe(0);
     expect(d.stats().disconnects.signal).toBe(1);
-    expect(report.records).toContainEqual(expect.objectContaining({ type: "unsubscribed", sub: id, mechanism: "signal" }));
+    expect(observe.records).toContainEqual(expect.objectContaining({ type: "unsubscribed", sub: id, mechanism: "signal" }));
   });
 
   test("after the signal ends it, the subscriber receives no more events", async () => {
@@ -497,27 +497,27 @@ describe("end of a subscription by the runtime", () => {
   });
 
   test("cancelling the stream ends the subscription (mechanism cancel)", async () => {
-    const report = createMemoryReporter();
-    const d = dispatcher({ report });
+    const observe = createMemoryObserver();
+    const d = dispatcher({ observe });
     const { id, reader } = subscribe(d);
     await reader.cancel(new Error("client went away"));
     expect(d.subscriberCount).toBe(0);
     expect(d.stats().disconnects.cancel).toBe(1);
-    expect(report.records).toContainEqual(
+    expect(observe.records).toContainEqual(
       expect.objectContaining({ type: "stream-cancelled", sub: id, reason: "Error: client went away" }),
     );
-    expect(report.records).toContainEqual(expect.objectContaining({ type: "unsubscribed", sub: id, mechanism: "cancel" }));
+    expect(observe.records).toContainEqual(expect.objectContaining({ type: "unsubscribed", sub: id, mechanism: "cancel" }));
   });
 
   test("signal first, then cancel: both reported, the cancel with afterEnd, counted once as signal", async () => {
-    const report = createMemoryReporter();
-    const d = dispatcher({ report });
+    const observe = createMemoryObserver();
+    const d = dispatcher({ observe });
     const ac = new AbortController();
     const { id, reader } = subscribe(d, { signal: ac.signal });
     ac.abort();
     await reader.cancel();
-    const signal = report.records.find((r) => r.type === "signal-aborted" && r.sub === id);
-    const cancel = report.records.find((r) => r.type === "stream-cancelled" && r.sub === id);
+    const signal = observe.records.find((r) => r.type === "signal-aborted" && r.sub === id);
+    const cancel = observe.records.find((r) => r.type === "stream-cancelled" && r.sub === id);
     expect(signal).toBeDefined();
     expect(signal).not.toHaveProperty("afterEnd");
     expect(cancel).toMatchObject({ afterEnd: true });
@@ -525,14 +525,14 @@ describe("end of a subscription by the runtime", () => {
   });
 
   test("cancel first, then signal: both reported, the signal with afterEnd, counted once as cancel", async () => {
-    const report = createMemoryReporter();
-    const d = dispatcher({ report });
+    const observe = createMemoryObserver();
+    const d = dispatcher({ observe });
     const ac = new AbortController();
     const { id, reader } = subscribe(d, { signal: ac.signal });
     await reader.cancel();
     ac.abort();
-    const cancel = report.records.find((r) => r.type === "stream-cancelled" && r.sub === id);
-    const signal = report.records.find((r) => r.type === "signal-aborted" && r.sub === id);
+    const cancel = observe.records.find((r) => r.type === "stream-cancelled" && r.sub === id);
+    const signal = observe.records.find((r) => r.type === "signal-aborted" && r.sub === id);
     expect(cancel).toBeDefined();
     expect(cancel).not.toHaveProperty("afterEnd");
     expect(signal).toMatchObject({ afterEnd: true });
@@ -540,23 +540,23 @@ describe("end of a subscription by the runtime", () => {
   });
 
   test("a subscription is unsubscribed only once whatever the runtime delivers", async () => {
-    const report = createMemoryReporter();
-    const d = dispatcher({ report });
+    const observe = createMemoryObserver();
+    const d = dispatcher({ observe });
     const ac = new AbortController();
     const { reader } = subscribe(d, { signal: ac.signal });
     ac.abort();
     await reader.cancel();
-    expect(report.records.filter((r) => r.type === "unsubscribed")).toHaveLength(1);
+    expect(observe.records.filter((r) => r.type === "unsubscribed")).toHaveLength(1);
   });
 
   test("a signal abort after a server-side end is still reported, with afterEnd", async () => {
-    const report = createMemoryReporter();
-    const d = dispatcher({ report });
+    const observe = createMemoryObserver();
+    const d = dispatcher({ observe });
     const ac = new AbortController();
     const { id } = d.subscribe({ signal: ac.signal });
     d.endAll();
     ac.abort();
-    expect(report.records).toContainEqual(expect.objectContaining({ type: "signal-aborted", sub: id, afterEnd: true }));
+    expect(observe.records).toContainEqual(expect.objectContaining({ type: "signal-aborted", sub: id, afterEnd: true }));
     expect(d.stats().disconnects).toMatchObject({ signal: 0, "server-end": 1 });
   });
 });
@@ -615,12 +615,12 @@ describe("close()", () => {
   });
 
   test("close() is idempotent", () => {
-    const report = createMemoryReporter();
-    const d = dispatcher({ report });
+    const observe = createMemoryObserver();
+    const d = dispatcher({ observe });
     d.subscribe();
     d.close();
     d.close();
-    expect(report.records.filter((r) => r.type === "dispatcher-closed")).toHaveLength(1);
+    expect(observe.records.filter((r) => r.type === "dispatcher-closed")).toHaveLength(1);
     expect(d.stats().disconnects.shutdown).toBe(1);
   });
 

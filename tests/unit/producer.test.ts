@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, test, vi } from "vitest";
 import { EventDispatcher } from "../../src/dispatcher.ts";
 import { startProducer, type ProgressEvent } from "../../src/producer.ts";
-import { createMemoryReporter } from "../../src/report.ts";
+import { createMemoryObserver } from "../../src/observations.ts";
 import { parseSse, StreamReader } from "./helpers.ts";
 
 const ORIGIN = { runtime: "node", pid: 4242 };
@@ -16,9 +16,9 @@ afterEach(() => {
 /** Heartbeat off: the only timer a test can see is the producer's. */
 function setup(intervalMs = 100) {
   const dispatcher = new EventDispatcher({ heartbeatMs: 0 });
-  const report = createMemoryReporter();
-  const stop = startProducer(dispatcher, intervalMs, ORIGIN, report);
-  return { dispatcher, report, stop };
+  const observe = createMemoryObserver();
+  const stop = startProducer(dispatcher, intervalMs, ORIGIN, observe);
+  return { dispatcher, observe, stop };
 }
 
 test("no timer runs while nobody is subscribed", () => {
@@ -29,10 +29,10 @@ test("no timer runs while nobody is subscribed", () => {
 });
 
 test("the producer starts when the first subscriber arrives", () => {
-  const { dispatcher, report } = setup();
+  const { dispatcher, observe } = setup();
   dispatcher.subscribe();
   expect(vi.getTimerCount()).toBe(1);
-  expect(report.records).toContainEqual(expect.objectContaining({ type: "producer-started", intervalMs: 100 }));
+  expect(observe.records).toContainEqual(expect.objectContaining({ type: "producer-started", intervalMs: 100 }));
 });
 
 test("a second subscriber does not start a second timer", () => {
@@ -67,7 +67,7 @@ test("progress events carry a counter from 1, the runtime and the pid", async ()
 });
 
 test("the producer stops, leaving no timer, when the last subscriber goes", () => {
-  const { dispatcher, report } = setup(100);
+  const { dispatcher, observe } = setup(100);
   const a = new AbortController();
   const b = new AbortController();
   dispatcher.subscribe({ signal: a.signal });
@@ -79,7 +79,7 @@ test("the producer stops, leaving no timer, when the last subscriber goes", () =
   expect(vi.getTimerCount()).toBe(0);
   vi.advanceTimersByTime(1000);
   expect(dispatcher.stats().published).toBe(2);
-  expect(report.records).toContainEqual(expect.objectContaining({ type: "producer-stopped", progress: 2 }));
+  expect(observe.records).toContainEqual(expect.objectContaining({ type: "producer-stopped", progress: 2 }));
 });
 
 test("the producer starts again when a subscriber returns", () => {
@@ -94,12 +94,12 @@ test("the producer starts again when a subscriber returns", () => {
 });
 
 test("interval 0 means no producer at all", () => {
-  const { dispatcher, report } = setup(0);
+  const { dispatcher, observe } = setup(0);
   dispatcher.subscribe();
   vi.advanceTimersByTime(10_000);
   expect(vi.getTimerCount()).toBe(0);
   expect(dispatcher.stats().published).toBe(0);
-  expect(report.records).toEqual([]);
+  expect(observe.records).toEqual([]);
 });
 
 test("closing the dispatcher stops the producer", () => {

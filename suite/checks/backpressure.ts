@@ -1,0 +1,82 @@
+/**
+ * Group F of CHECKS.md: a client that stops reading (the seed's "client queue is full, message
+ * dropped"). The server must bound what it holds for it, apply its declared policy, and keep serving
+ * a fast client beside it.
+ */
+import { fail, pass, type Check } from "../harness/check.ts";
+import { openStream, publish, stats } from "../harness/control.ts";
+import { round } from "../harness/wait.ts";
+
+const EVENT_BYTES = 100_000;
+const TOTAL_BYTES = 20_000_000;
+const RSS_BOUND_MB = 50;
+const FAST_P99_BOUND_MS = 50;
+
+interface ServerStats {
+  subscribers: number;
+  overflowPolicy?: string;
+  overflowed?: number;
+  dropped?: number;
+  memory: { rss: number };
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+export const backpressureSlowClient: Check = {
+  id: "backpressure.slow-client",
+  kind: "outcome",
+  calibration: ["unbounded-client-queue", "slow-client-blocks-others"],
+  timeoutMs: 90_000,
+  exclusive: true,
+  async run(ctx) {
+    const server = await ctx.start({ env: { SSE_PRODUCER_MS: "0", SSE_HEARTBEAT_MS: "0" } });
+    const slow = await openStream(server);
+    await slow.client.waitForHead(5000);
+    slow.client.pause();
+    const fast = await openStream(server);
+    await fast.client.waitForHead(5000);
+
+    const before = (await stats(server)) as unknown as ServerStats;
+    let peakRss = before.memory.rss;
+    const delays: number[] = [];
+    const events = TOTAL_BYTES / EVENT_BYTES;
+    for (let i = 0; i < events; i++) {
+      const { id, sentAt } = await publish(server, { event: "bulk", size: EVENT_BYTES });
+      const arrived = await fast.client.waitForEvent((e) => e.id === String(id), 10_000, `event ${id} at the fast client`);
+      delays.push(arrived.at - sentAt);
+      if (i % 20 === 19) peakRss = Math.max(peakRss, ((await stats(server)) as unknown as ServerStats).memory.rss);
+    }
+    const after = (await stats(server)) as unknown as ServerStats;
+    peakRss = Math.max(peakRss, after.memory.rss);
+
+    const growthMb = round((peakRss - before.memory.rss) / 1e6);
+    const p99 = round(percentile(delays, 99));
+    const slowEnd = server.records.find((r) => r.type === "unsubscribed" && r.sub === slow.sub);
+    const overflow = server.records.find((r) => r.type === "overflow" && r.sub === slow.sub);
+    const handling = overflow
+      ? `policy ${overflow.policy} applied after ${overflow.queuedBytes} queued bytes${slowEnd ? `, subscriber ended by ${slowEnd.mechanism}` : ""}`
+      : "no policy applied: the server reported no overflow for the slow client";
+    const evidence = {
+      published: { events, eventBytes: EVENT_BYTES },
+      rssBeforeMb: round(before.memory.rss / 1e6),
+      rssPeakMb: round(peakRss / 1e6),
+      fastClient: { p50: round(percentile(delays, 50)), p99, max: round(Math.max(...delays)) },
+      slowClient: { bytesReceived: slow.client.bytesReceived, handling, policy: after.overflowPolicy ?? null, overflowed: after.overflowed ?? null, dropped: after.dropped ?? null },
+    };
+    const figure = { value: growthMb, unit: "MB" as const, label: "RSS growth" };
+    slow.client.socket.destroy();
+    fast.client.socket.destroy();
+
+    const problems: string[] = [];
+    if (growthMb >= RSS_BOUND_MB) problems.push(`RSS grew ${growthMb} MB (bound ${RSS_BOUND_MB})`);
+    if (p99 >= FAST_P99_BOUND_MS) problems.push(`the fast client's p99 delivery was ${p99} ms (bound ${FAST_P99_BOUND_MS})`);
+    if (!overflow) problems.push(handling);
+    if (problems.length) return fail(problems.join("; "), figure, evidence);
+    return pass(`RSS grew ${growthMb} MB, fast client p99 ${p99} ms; slow client: ${handling}`, figure, evidence);
+  },
+};
+
+export const BACKPRESSURE_CHECKS: Check[] = [backpressureSlowClient];

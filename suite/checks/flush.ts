@@ -1,0 +1,316 @@
+/**
+ * Group B of ../shared/CHECKS.md: does every byte the app writes leave at once, whole and exact?
+ * Seed row "properly sends chunks".
+ *
+ * Latencies are measured on the harness clock from the moment the publish request is sent to the
+ * arrival of the bytes that complete the event at the raw client. That includes the POST itself, so
+ * every delay is an upper bound on the server's flushing delay.
+ *
+ * Bun batches stream chunks as it likes (oven-sh/bun#13944): the client parses SSE frames and never
+ * counts on one read per event, except where a check asks exactly that ("one at a time").
+ */
+import { fail, pass, type Check } from "../harness/check.ts";
+import { openStream, publish, type OpenedStream } from "../harness/control.ts";
+import { RawSseClient, type ReceivedEvent } from "../harness/raw-client.ts";
+import type { ServerProcess } from "../harness/server-process.ts";
+import { delay, round } from "../harness/wait.ts";
+
+const HEAD_BOUND_MS = 200;
+/** How long to keep waiting past a bound, to report a late figure rather than only "late". */
+const HEAD_OBSERVE_MS = 2000;
+const EVENT_BOUND_MS = 30;
+const EVENT_OBSERVE_MS = 3000;
+const PER_EVENT_COUNT = 10;
+const PER_EVENT_SPACING_MS = 100;
+const LARGE_BYTES = 1024 * 1024;
+const LARGE_OBSERVE_MS = 10_000;
+
+/** No demo producer: the only events on the stream are the ones the check publishes. */
+const QUIET = { SSE_PRODUCER_MS: "0" };
+
+const byId = (id: number) => (e: ReceivedEvent) => e.id === String(id);
+
+/**
+ * Opens a stream with every mitigation on and publishes one event first, so that the first timed
+ * publish pays neither the harness's fetch set-up nor the server's first-request warm-up (JIT, route
+ * compilation): those are not flushing. Resolves when that event has arrived.
+ */
+async function openWarmStream(server: ServerProcess): Promise<OpenedStream> {
+  const opened = await openStream(server);
+  const warmUp = await publish(server, { event: "warm-up", data: "warm-up" });
+  await opened.client.waitForEvent(byId(warmUp.id), EVENT_OBSERVE_MS, "the warm-up event");
+  return opened;
+}
+
+/** Publishes now and times the arrival of that event: ms after the publish request was sent, or null. */
+async function publishAndTime(
+  server: ServerProcess,
+  client: RawSseClient,
+  data: string,
+): Promise<{ id: number; ms: number | null; publishRoundTripMs: number }> {
+  const { id, sentAt } = await publish(server, { event: "timed", data });
+  const publishRoundTripMs = round(performance.now() - sentAt, 2);
+  const event = await client.waitForEvent(byId(id), EVENT_OBSERVE_MS, `event ${id}`).catch(() => undefined);
+  return { id, ms: event ? round(event.at - sentAt, 2) : null, publishRoundTripMs };
+}
+
+export const flushHeaders: Check = {
+  id: "flush.headers",
+  kind: "fact",
+  calibration: ["withholds-headers"],
+  timeoutMs: 15_000,
+  async run(ctx) {
+    const server = await ctx.start({ env: QUIET });
+    // Measured from before the TCP connect: the figure includes the (loopback) handshake.
+    const requestedAt = performance.now();
+    const client = await RawSseClient.open(server.port, { path: "/events?mitigations=0" });
+    // The bytes as they came, to show a head that starts but is not finished (no blank line yet).
+    const raw: { afterMs: number; text: string }[] = [];
+    client.socket.on("data", (data: Buffer) => raw.push({ afterMs: round(performance.now() - requestedAt, 2), text: data.toString("latin1").slice(0, 300) }));
+    try {
+      const subscribed = await server.waitForRecord((r) => r.type === "subscribed", HEAD_OBSERVE_MS, "subscribed record").catch(() => undefined);
+      const head = await client.waitForHead(HEAD_OBSERVE_MS).catch(() => undefined);
+      const evidence: Record<string, unknown> = {
+        handlerRanAfterMs: subscribed ? round(subscribed.at - requestedAt, 2) : null,
+        firstByteAfterMs: client.firstByteAt === undefined ? null : round(client.firstByteAt - requestedAt, 2),
+        eventsPublishedBeforeHead: 0,
+      };
+      if (!head) {
+        // Nothing is published before this point. Does the head come out with the first body chunk?
+        const first = await publish(server, { event: "first", data: "x" });
+        const late = await client.waitForHead(HEAD_OBSERVE_MS).catch(() => undefined);
+        const withFirstChunk = late ? round(late.at - first.sentAt, 2) : null;
+        const started = evidence.firstByteAfterMs === null || (client.firstByteAt ?? Infinity) > first.sentAt ? "" : `the status line came after ${evidence.firstByteAfterMs} ms but `;
+        return fail(
+          late
+            ? `${started}the header block was not complete within ${HEAD_OBSERVE_MS} ms; it was completed only with the first event, ${withFirstChunk} ms after that was published (head held back until the first body chunk)`
+            : `no complete status line and headers within ${HEAD_OBSERVE_MS} ms, nor after an event was published`,
+          { value: HEAD_OBSERVE_MS, unit: "ms", label: "no complete head within" },
+          { ...evidence, headCompletedAfterFirstPublishMs: withFirstChunk, statusLine: late?.statusLine ?? null, raw },
+        );
+      }
+      const ms = round(head.at - requestedAt, 2);
+      const figure = { value: ms, unit: "ms" as const, label: "headers after request" };
+      const seen = { ...evidence, statusLine: head.statusLine, headers: head.headers, bodyChunksWithHead: client.bodyChunks.length, raw };
+      if (head.status !== 200) return fail(`status ${head.status} instead of 200`, figure, seen);
+      if (ms > HEAD_BOUND_MS) return fail(`status line and headers only after ${ms} ms (bound ${HEAD_BOUND_MS} ms), with no event published`, figure, seen);
+      return pass(`status line and headers after ${ms} ms, before any event was published`, figure, seen);
+    } finally {
+      client.socket.destroy();
+    }
+  },
+};
+
+export const flushPerEvent: Check = {
+  id: "flush.per-event",
+  kind: "outcome",
+  calibration: ["buffers-events"],
+  timeoutMs: 20_000,
+  // Alone: on a 2-core machine, servers starting beside it add 20-30 ms to a POST now and then
+  // (measured), which would be the neighbours' figure, not the runtime's.
+  exclusive: true,
+  async run(ctx) {
+    const server = await ctx.start({ env: QUIET });
+    const { client } = await openWarmStream(server);
+    try {
+      const sent: { id: number; sentAt: number; roundTripMs: number }[] = [];
+      const startedAt = performance.now();
+      for (let i = 0; i < PER_EVENT_COUNT; i++) {
+        // The spacing the check prescribes, kept on a fixed schedule whatever each publish took.
+        await delay(Math.max(0, startedAt + i * PER_EVENT_SPACING_MS - performance.now()));
+        const published = await publish(server, { event: "timed", data: `per-event ${i}` });
+        sent.push({ ...published, roundTripMs: round(performance.now() - published.sentAt, 2) });
+      }
+      await client.waitForEvent(byId(sent.at(-1)!.id), EVENT_OBSERVE_MS, "the last event").catch(() => undefined);
+
+      const arrivals = sent.map(({ id, sentAt }, i) => {
+        const event = client.events.find(byId(id));
+        const next = sent[i + 1] ? client.events.find(byId(sent[i + 1]!.id)) : undefined;
+        return {
+          id,
+          ms: event ? round(event.at - sentAt, 2) : null,
+          // The raw client stamps every event with the read that completed it: one stamp, one read.
+          sameReadAsNext: Boolean(event && next && event.at === next.at),
+        };
+      });
+      const missing = arrivals.filter((a) => a.ms === null).map((a) => a.id);
+      const late = arrivals.filter((a) => a.ms !== null && a.ms > EVENT_BOUND_MS).map((a) => `${a.id}: ${a.ms} ms`);
+      const batched = arrivals.filter((a) => a.sameReadAsNext).map((a) => a.id);
+      const worst = Math.max(...arrivals.map((a) => a.ms ?? EVENT_OBSERVE_MS));
+      const figure = { value: worst, unit: "ms" as const, label: "worst delay" };
+      const evidence = {
+        delaysMs: arrivals.map((a) => a.ms),
+        // When a delay is high, was it the publish request itself (machine load) or the stream?
+        publishRoundTripsMs: sent.map((s) => s.roundTripMs),
+        batchedWithNext: batched,
+        measuredFrom: "the sending of each publish request (an upper bound on the server's own delay)",
+        reads: client.bodyChunks.length,
+      };
+      if (missing.length) return fail(`events ${missing.join(", ")} never arrived within ${EVENT_OBSERVE_MS} ms`, figure, evidence);
+      if (late.length) return fail(`later than ${EVENT_BOUND_MS} ms after publication: ${late.join(", ")}`, figure, evidence);
+      if (batched.length) return fail(`events ${batched.join(", ")} arrived in one read with the next event`, figure, evidence);
+      return pass(`${PER_EVENT_COUNT} events ${PER_EVENT_SPACING_MS} ms apart, each in its own read, at most ${worst} ms after publication`, figure, evidence);
+    } finally {
+      client.socket.destroy();
+    }
+  },
+};
+
+export const flushTiny: Check = {
+  id: "flush.tiny",
+  kind: "outcome",
+  calibration: ["buffers-events"],
+  timeoutMs: 15_000,
+  // Alone, as flush.per-event: a 30 ms bound measured through a POST must not carry the neighbours' load.
+  exclusive: true,
+  async run(ctx) {
+    const server = await ctx.start({ env: QUIET });
+    const { client } = await openWarmStream(server);
+    try {
+      const { id, ms, publishRoundTripMs } = await publishAndTime(server, client, "x");
+      const evidence = { id, data: "x", measuredFrom: "the sending of the publish request (an upper bound)", publishRoundTripMs };
+      if (ms === null) return fail(`a 1-byte event never arrived within ${EVENT_OBSERVE_MS} ms`, { value: EVENT_OBSERVE_MS, unit: "ms", label: "delay" }, evidence);
+      const figure = { value: ms, unit: "ms" as const, label: "delay" };
+      if (ms > EVENT_BOUND_MS) return fail(`a 1-byte event arrived ${ms} ms after publication (bound ${EVENT_BOUND_MS} ms)`, figure, evidence);
+      return pass(`a 1-byte event arrived ${ms} ms after publication`, figure, evidence);
+    } finally {
+      client.socket.destroy();
+    }
+  },
+};
+
+/**
+ * ASCII where every 16-character block says where it sits ("00a3f0:abcdefghi"), so that a lost,
+ * repeated or reordered piece shows, not only a wrong length.
+ */
+function positionalText(length: number): string {
+  const blocks: string[] = [];
+  for (let offset = 0; offset < length; offset += 16) blocks.push(`${offset.toString(16).padStart(6, "0")}:abcdefghi`);
+  return blocks.join("").slice(0, length);
+}
+
+/** Where two strings first differ, or -1. */
+function firstDifference(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a.charCodeAt(i) !== b.charCodeAt(i)) return i;
+  return a.length === b.length ? -1 : n;
+}
+
+export const flushLarge: Check = {
+  id: "flush.large",
+  kind: "outcome",
+  calibration: ["truncates-large-events"],
+  timeoutMs: 30_000,
+  // Alone: parsing a megabyte on the harness's event loop would delay the arrival stamps of the
+  // latency checks running beside it.
+  exclusive: true,
+  async run(ctx) {
+    const server = await ctx.start({ env: QUIET });
+    const { client } = await openWarmStream(server);
+    try {
+      const payload = positionalText(LARGE_BYTES);
+      const chunksBefore = client.bodyChunks.length;
+      const { id, sentAt } = await publish(server, { event: "large", data: payload });
+      const event = await client.waitForEvent(byId(id), LARGE_OBSERVE_MS, "the 1 MiB event").catch(() => undefined);
+      const evidence: Record<string, unknown> = {
+        id,
+        sentBytes: LARGE_BYTES,
+        transferChunks: client.bodyChunks.length - chunksBefore,
+        end: client.end ?? null,
+      };
+      if (!event) return fail(`the 1 MiB event did not arrive within ${LARGE_OBSERVE_MS} ms`, { value: LARGE_OBSERVE_MS, unit: "ms", label: "not delivered within" }, evidence);
+      const ms = round(event.at - sentAt);
+      const figure = { value: ms, unit: "ms" as const, label: "1 MiB delivered in" };
+      const at = firstDifference(event.data, payload);
+      const seen = { ...evidence, receivedBytes: Buffer.byteLength(event.data), firstDifferenceAt: at };
+      if (at >= 0) {
+        return fail(`the 1 MiB event arrived altered: ${Buffer.byteLength(event.data)} bytes, first difference at offset ${at}`, figure, {
+          ...seen,
+          expectedThere: payload.slice(at, at + 32),
+          receivedThere: event.data.slice(at, at + 32),
+        });
+      }
+      return pass(`the 1 MiB event arrived intact in ${ms} ms`, figure, seen);
+    } finally {
+      client.socket.destroy();
+    }
+  },
+};
+
+/** 1-, 2-, 3- and 4-byte characters, a ZWJ sequence, a flag and a combining accent. */
+const MULTI_BYTE = "héllo wörld · 中文字符 日本語テキスト 한국어 😀🎉 👩‍👩‍👧‍👦 🇫🇷 e\u0301 ";
+
+/**
+ * Payloads that no write boundary can avoid cutting inside a character: odd ASCII prefixes shift the
+ * alignment, sizes run from a few bytes to past the usual 16 and 64 KiB write sizes (about 800 KB in all), and several are
+ * published back to back so that the server joins and splits them as it likes.
+ */
+function utf8Payloads(): string[] {
+  const sizes = [1, 7, 300, 700, 2_000, 3, 5_000];
+  return sizes.map((repeat, i) => "a".repeat(i % 4) + MULTI_BYTE.repeat(repeat) + "終");
+}
+
+/** How many boundaries between transfer chunks fall inside a UTF-8 character (on a continuation byte). */
+function splitsInsideCharacters(chunks: Buffer[]): number {
+  let splits = 0;
+  for (const chunk of chunks.slice(1)) if (chunk.length > 0 && (chunk[0]! & 0xc0) === 0x80) splits++;
+  return splits;
+}
+
+export const flushUtf8: Check = {
+  id: "flush.utf8",
+  kind: "outcome",
+  calibration: ["splits-utf8-badly"],
+  timeoutMs: 30_000,
+  // Alone, as flush.large: its megabyte of parsing would disturb the latency checks.
+  exclusive: true,
+  async run(ctx) {
+    const server = await ctx.start({ env: QUIET });
+    const { client } = await openWarmStream(server);
+    try {
+      const payloads = utf8Payloads();
+      const chunksBefore = client.bodyChunks.length;
+      // Back to back, not waiting for arrival: the server may coalesce them, the runtime may split them.
+      const ids: number[] = [];
+      for (const data of payloads) ids.push((await publish(server, { event: "utf8", data })).id);
+      await client.waitForEvent(byId(ids.at(-1)!), LARGE_OBSERVE_MS, "the last multi-byte event").catch(() => undefined);
+
+      const chunks = client.bodyChunks.slice(chunksBefore).map((c) => c.bytes);
+      const body = Buffer.concat(chunks);
+      const results = payloads.map((data, i) => {
+        const event = client.events.find(byId(ids[i]!));
+        const expected = Buffer.from(data, "utf8");
+        return {
+          id: ids[i]!,
+          bytes: expected.length,
+          arrived: event !== undefined,
+          // Both views: the parser's text, and the exact bytes on the wire.
+          textEqual: event?.data === data,
+          bytesFound: body.indexOf(expected) >= 0,
+          replacementChars: event ? [...event.data.matchAll(/\uFFFD/g)].length : null,
+        };
+      });
+      const evidence = {
+        events: results,
+        transferChunks: chunks.length,
+        chunkBoundariesInsideACharacter: splitsInsideCharacters(chunks),
+        bodyBytes: body.length,
+      };
+      const totalBytes = results.reduce((sum, r) => sum + r.bytes, 0);
+      const figure = { value: totalBytes, unit: "bytes" as const, label: "multi-byte payload" };
+      const missing = results.filter((r) => !r.arrived).map((r) => r.id);
+      const altered = results.filter((r) => r.arrived && !(r.textEqual && r.bytesFound)).map((r) => `${r.id} (${r.replacementChars} U+FFFD)`);
+      if (missing.length) return fail(`events ${missing.join(", ")} never arrived within ${LARGE_OBSERVE_MS} ms`, figure, evidence);
+      if (altered.length) return fail(`multi-byte text arrived altered in events ${altered.join(", ")}`, figure, evidence);
+      return pass(
+        `${payloads.length} multi-byte events (${totalBytes} bytes) arrived byte-exact over ${chunks.length} transfer chunks, ${evidence.chunkBoundariesInsideACharacter} boundaries inside a character`,
+        figure,
+        evidence,
+      );
+    } finally {
+      client.socket.destroy();
+    }
+  },
+};
+
+export const FLUSH_CHECKS: Check[] = [flushHeaders, flushPerEvent, flushTiny, flushLarge, flushUtf8];

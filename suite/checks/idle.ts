@@ -1,0 +1,81 @@
+/**
+ * Group E of ../shared/CHECKS.md, idle half: does a stream with nothing to say stay open?
+ *
+ * Bun.serve closes a connection with no traffic for `idleTimeout`, 10 s by default, streams included
+ * (bun.sh docs; oven-sh/bun#27479); the app lifts it per stream with `server.timeout(req, 0)`
+ * (oven-sh/bun#13772) and sends a heartbeat comment every SSE_HEARTBEAT_MS. The fact shows the runtime
+ * without either, the outcome with both.
+ */
+import { fail, pass, type Check, type CheckContext, type Verdict } from "../harness/check.ts";
+import { openStream, publish } from "../harness/control.ts";
+import type { ReceivedEvent } from "../harness/raw-client.ts";
+import { round } from "../harness/wait.ts";
+
+/** The silence the catalogue prescribes. */
+const IDLE_MS = 15_000;
+const EVENT_OBSERVE_MS = 5000;
+/** The app's default, set explicitly so that the outcome does not drift with the default. */
+const HEARTBEAT_MS = "5000";
+
+const byId = (id: number) => (e: ReceivedEvent) => e.id === String(id);
+
+/**
+ * One event (which also pushes the headers out where a runtime holds them back), then 15 s without
+ * any, then one more that must still arrive on the same connection.
+ */
+async function observeSilence(ctx: CheckContext, path: string, env: Record<string, string>): Promise<Verdict> {
+  const server = await ctx.start({ env: { SSE_PRODUCER_MS: "0", ...env } });
+  const { client, sub } = await openStream(server, { path });
+  try {
+    const before = await publish(server, { event: "before-idle", data: "x" });
+    const last = await client.waitForEvent(byId(before.id), EVENT_OBSERVE_MS, "the event before the silence");
+    const silentFrom = last.at;
+    // The observation window itself: a bounded wait for the end of the stream, which must not come.
+    const end = await client.waitForEnd(IDLE_MS).catch(() => undefined);
+    // When the stream ended, give the server a moment to say what it saw (bounded, evidence only).
+    if (end) await server.waitForRecord((r) => r.type === "unsubscribed" && r.sub === sub, 1000).catch(() => undefined);
+    const serverSide = server.records.filter((r) => r.sub === sub && r.type !== "subscribed").map((r) => ({ type: r.type, mechanism: r.mechanism, afterSilenceMs: round(r.at - silentFrom) }));
+    const evidence: Record<string, unknown> = {
+      path,
+      heartbeatsReceived: client.comments.length,
+      heartbeatArrivalsMs: client.comments.map((c) => round(c.at - silentFrom)),
+      serverSide,
+      // A stream closed by a signal from outside is not an idle timeout: say so if one came.
+      signalsReceived: server.recordsOf("shutdown-started").map((r) => r.signal),
+    };
+    if (end) {
+      const openMs = round(end.at - silentFrom);
+      return fail(
+        `the connection was closed (${end.how}${end.lastChunk ? ", after the last chunk" : ", no last chunk"}) after ${openMs} ms without events`,
+        { value: openMs, unit: "ms", label: "open while silent" },
+        { ...evidence, end },
+      );
+    }
+    const after = await publish(server, { event: "after-idle", data: "y" });
+    const arrived = await client.waitForEvent(byId(after.id), EVENT_OBSERVE_MS, "the event after the silence").catch(() => undefined);
+    const openMs = round(performance.now() - silentFrom);
+    const figure = { value: openMs, unit: "ms" as const, label: "open while silent" };
+    if (!arrived) return fail(`the connection stayed open ${IDLE_MS} ms but the next event did not arrive within ${EVENT_OBSERVE_MS} ms`, figure, { ...evidence, end: client.end ?? null });
+    return pass(`open after ${IDLE_MS} ms without events; the next event arrived ${round(arrived.at - after.sentAt, 2)} ms after publication`, figure, evidence);
+  } finally {
+    client.socket.destroy();
+  }
+}
+
+export const idleHeartbeat: Check = {
+  id: "idle.heartbeat",
+  kind: "outcome",
+  calibration: ["drops-idle-streams"],
+  timeoutMs: 30_000,
+  run: (ctx) => observeSilence(ctx, "/events", { SSE_HEARTBEAT_MS: HEARTBEAT_MS }),
+};
+
+export const idleRuntimeDefault: Check = {
+  id: "idle.runtime-default",
+  kind: "fact",
+  calibration: ["drops-idle-streams"],
+  timeoutMs: 30_000,
+  run: (ctx) => observeSilence(ctx, "/events?mitigations=0", {}),
+};
+
+export const IDLE_CHECKS: Check[] = [idleHeartbeat, idleRuntimeDefault];

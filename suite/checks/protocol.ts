@@ -1,0 +1,264 @@
+/**
+ * Group E of ../shared/CHECKS.md, protocol half: what the stream looks like to a spec-conformant
+ * client (https://html.spec.whatwg.org/multipage/server-sent-events.html), with every mitigation on.
+ * The idle half lives in ./idle.ts and is listed here, in the catalogue's order.
+ */
+import { fail, pass, type Check } from "../harness/check.ts";
+import { openStream, publish } from "../harness/control.ts";
+import type { RawSseClient, ReceivedEvent } from "../harness/raw-client.ts";
+import type { ServerProcess } from "../harness/server-process.ts";
+import { round } from "../harness/wait.ts";
+import { IDLE_CHECKS } from "./idle.ts";
+
+const HEAD_OBSERVE_MS = 2000;
+const EVENT_OBSERVE_MS = 3000;
+const QUIET = { SSE_PRODUCER_MS: "0" };
+
+const byId = (id: number) => (e: ReceivedEvent) => e.id === String(id);
+
+/** POST /control/publish, keeping the status (control.ts's publish() throws on anything but 2xx). */
+async function publishRaw(server: ServerProcess, body: unknown): Promise<{ status: number; body: string }> {
+  const response = await fetch(server.url + "/control/publish", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(5000),
+  });
+  return { status: response.status, body: (await response.text()).slice(0, 300) };
+}
+
+/** Errors the server reported or printed: a check that says "without error" reads both. */
+function serverErrors(server: ServerProcess): { stderr: string; escaped: unknown[] } {
+  return {
+    stderr: server.stderr,
+    escaped: server.records.filter((r) => r.type === "uncaught-error" || r.type === "unhandled-rejection"),
+  };
+}
+
+/** The media type of a Content-Type value, without parameters, lower-cased. */
+const mediaType = (value: string | undefined) => value?.split(";")[0]!.trim().toLowerCase();
+
+export const protocolHeaders: Check = {
+  id: "protocol.headers",
+  kind: "outcome",
+  calibration: ["wrong-content-type"],
+  timeoutMs: 15_000,
+  async run(ctx) {
+    const server = await ctx.start({ env: QUIET });
+    // As a browser asks: a server (Deno.serve) that compresses by itself would show it here.
+    const { client } = await openStream(server, { headers: { "accept-encoding": "gzip, deflate, br, zstd" } });
+    try {
+      const head = await client.waitForHead(HEAD_OBSERVE_MS);
+      const h = head.headers;
+      const cacheDirectives = (h["cache-control"] ?? "").split(",").map((d) => d.trim().toLowerCase());
+      const problems = [
+        head.status === 200 ? null : `status ${head.status}`,
+        mediaType(h["content-type"]) === "text/event-stream" ? null : `Content-Type ${JSON.stringify(h["content-type"] ?? null)}`,
+        cacheDirectives.includes("no-cache") ? null : `Cache-Control ${JSON.stringify(h["cache-control"] ?? null)} without no-cache`,
+        h["content-length"] === undefined ? null : `Content-Length ${h["content-length"]}`,
+        h["content-encoding"] === undefined ? null : `Content-Encoding ${h["content-encoding"]}`,
+      ].filter((p) => p !== null);
+      const evidence = { statusLine: head.statusLine, headers: h, requestedAcceptEncoding: "gzip, deflate, br, zstd" };
+      const figure = { value: problems.length, unit: "count" as const, label: "header problems" };
+      if (problems.length) return fail(`wrong response head: ${problems.join("; ")}`, figure, evidence);
+      return pass(`Content-Type ${h["content-type"]}, Cache-Control ${h["cache-control"]}, no Content-Length, no Content-Encoding`, figure, evidence);
+    } finally {
+      client.socket.destroy();
+    }
+  },
+};
+
+/** Data with every kind of line break, each trying to forge a field or a whole event. */
+const HOSTILE_DATA = [
+  "lf one\nevent: forged\nlf three",
+  "cr one\rid: 666\rcr three",
+  "crlf one\r\nretry: 1\r\n\r\ndata: forged event\r\n",
+  "\n\nmixed\r\n\rdata: x\n\r:comment?",
+];
+/** An event name with a line break has no faithful encoding: it must be refused. */
+const HOSTILE_EVENT_NAMES = ["name\nevent: forged", "name\rid: 666", "name\r\ndata: forged\r\n\r\n"];
+
+/** What a conformant parser makes of data lines: every CRLF, CR or LF becomes one LF. */
+const asParsed = (data: string) => data.split(/\r\n|\r|\n/).join("\n");
+
+export const protocolInjection: Check = {
+  id: "protocol.injection",
+  kind: "outcome",
+  calibration: ["writes-raw-newlines"],
+  timeoutMs: 15_000,
+  async run(ctx) {
+    const server = await ctx.start({ env: QUIET });
+    const { client } = await openStream(server);
+    try {
+      await client.waitForHead(HEAD_OBSERVE_MS);
+      const dataIds: number[] = [];
+      for (const data of HOSTILE_DATA) dataIds.push((await publish(server, { data })).id);
+      const refusals = [];
+      for (const event of HOSTILE_EVENT_NAMES) refusals.push({ event, ...(await publishRaw(server, { event, data: "payload" })) });
+      // Everything before this one is on the wire once it arrives (one stream, in order).
+      const sentinel = await publish(server, { event: "sentinel", data: "end" });
+      await client.waitForEvent(byId(sentinel.id), EVENT_OBSERVE_MS, "the sentinel event");
+
+      const expected = [
+        ...HOSTILE_DATA.map((data, i) => ({ id: String(dataIds[i]), event: "message", data: asParsed(data) })),
+        { id: String(sentinel.id), event: "sentinel", data: "end" },
+      ];
+      const received = client.events.map(({ id, event, data }) => ({ id, event, data }));
+      const problems: string[] = [];
+      if (received.length !== expected.length) problems.push(`${received.length} events arrived for ${expected.length} published`);
+      expected.forEach((want, i) => {
+        const got = received[i];
+        if (!got || got.id !== want.id || got.event !== want.event || got.data !== want.data) {
+          problems.push(`event ${i + 1}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got ?? null)}`);
+        }
+      });
+      // The stream opens with one retry: field; a forged one would be a second.
+      if (client.retries.length > 1) problems.push(`${client.retries.length} retry fields (${client.retries.join(", ")})`);
+      for (const r of refusals) if (r.status !== 400) problems.push(`event name ${JSON.stringify(r.event)} answered HTTP ${r.status}, not 400`);
+
+      const evidence = {
+        received,
+        retries: client.retries,
+        eventNameRefusals: refusals,
+        ids:
+          "ids are assigned by the server (consecutive integers) and cannot be chosen through /control/publish; " +
+          "on the wire every id must be the one the server returned, so no data can forge one. The encoder's " +
+          "refusal of CR, LF and NUL in ids is covered by tests/unit/sse.test.ts",
+      };
+      const figure = { value: problems.length, unit: "count" as const, label: "injections" };
+      if (problems.length) return fail(`line breaks created fields or events: ${problems.join("; ")}`, figure, evidence);
+      return pass(
+        `${HOSTILE_DATA.length} data values with LF, CR and CRLF arrived as one event each, joined by LF; ${HOSTILE_EVENT_NAMES.length} event names with line breaks refused with HTTP 400`,
+        figure,
+        evidence,
+      );
+    } finally {
+      client.socket.destroy();
+    }
+  },
+};
+
+/** The events of `client` as [id, data] pairs, for evidence. */
+const seen = (client: RawSseClient) => client.events.map((e) => [e.id ?? null, e.data]);
+
+/**
+ * Opens a stream with `Last-Event-ID: value`, publishes one new event, and says whether the stream
+ * was a fresh one: status 200, and that new event the first to arrive.
+ */
+async function freshStreamFor(server: ServerProcess, name: string, value: string) {
+  const { client } = await openStream(server, { headers: { "last-event-id": value } });
+  try {
+    const head = await client.waitForHead(HEAD_OBSERVE_MS);
+    const live = await publish(server, { event: "live", data: `after ${name} id` });
+    await client.waitForEvent(byId(live.id), EVENT_OBSERVE_MS, `the live event after a ${name} Last-Event-ID`).catch(() => undefined);
+    const first = client.events[0];
+    return {
+      name,
+      idLength: value.length,
+      status: head.status,
+      fresh: head.status === 200 && first !== undefined && first.id === String(live.id),
+      events: seen(client),
+    };
+  } finally {
+    client.socket.destroy();
+  }
+}
+
+export const protocolResume: Check = {
+  id: "protocol.resume",
+  kind: "outcome",
+  calibration: ["ignores-last-event-id"],
+  timeoutMs: 20_000,
+  async run(ctx) {
+    const server = await ctx.start({ env: QUIET });
+
+    // 1. A client sees three events, then goes away.
+    const first = await openStream(server);
+    const before: number[] = [];
+    for (let i = 1; i <= 3; i++) before.push((await publish(server, { data: `seen ${i}` })).id);
+    const lastSeen = await first.client.waitForEvent(byId(before.at(-1)!), EVENT_OBSERVE_MS, "the third event");
+    first.client.closeFin();
+
+    // 2. Five events it misses.
+    const missed: number[] = [];
+    for (let i = 1; i <= 5; i++) missed.push((await publish(server, { data: `missed ${i}` })).id);
+
+    // 3. It comes back with the id it last saw, and one more event is published live.
+    const back = await openStream(server, { headers: { "last-event-id": lastSeen.id! } });
+    let resumed;
+    try {
+      await back.client.waitForHead(HEAD_OBSERVE_MS);
+      const live = await publish(server, { data: "live after resume" });
+      await back.client.waitForEvent(byId(live.id), EVENT_OBSERVE_MS, "the live event after the resume").catch(() => undefined);
+      const expected = [...missed, live.id].map(String);
+      const got = back.client.events.map((e) => e.id ?? "(none)");
+      resumed = { lastEventId: lastSeen.id, expected, got, ok: got.length === expected.length && got.every((id, i) => id === expected[i]) };
+    } finally {
+      back.client.socket.destroy();
+    }
+
+    // 4. Ids the server cannot resume from: each must simply start a fresh stream.
+    const fresh = [
+      await freshStreamFor(server, "garbage", "not-an-id; <script>"),
+      await freshStreamFor(server, "huge", "9".repeat(4096)),
+      await freshStreamFor(server, "unknown", String(missed.at(-1)! + 1000)),
+    ];
+    const errors = serverErrors(server);
+
+    const problems: string[] = [];
+    if (!resumed.ok) {
+      const lost = resumed.expected.filter((id) => !resumed.got.includes(id));
+      const duplicated = resumed.got.filter((id, i) => resumed.got.indexOf(id) !== i);
+      problems.push(
+        `resuming after id ${resumed.lastEventId} gave ids [${resumed.got.join(", ")}], expected [${resumed.expected.join(", ")}]` +
+          (lost.length ? `; lost ${lost.join(", ")}` : "") +
+          (duplicated.length ? `; duplicated ${duplicated.join(", ")}` : ""),
+      );
+    }
+    for (const f of fresh) if (!f.fresh) problems.push(`a ${f.name} Last-Event-ID did not start a fresh stream (status ${f.status}, events ${JSON.stringify(f.events).slice(0, 200)})`);
+    if (errors.stderr || errors.escaped.length) problems.push(`the server reported errors: ${errors.stderr.slice(0, 300)}${JSON.stringify(errors.escaped).slice(0, 300)}`);
+
+    const figure = { value: resumed.got.filter((id) => missed.map(String).includes(id)).length, unit: "count" as const, label: "missed events replayed" };
+    const evidence = { resumed, fresh: fresh.map(({ events, ...rest }) => ({ ...rest, events: events.slice(0, 5) })), subscribed: server.recordsOf("subscribed") };
+    if (problems.length) return fail(problems.join("; "), figure, evidence);
+    return pass(`the ${missed.length} missed events were replayed in order, once each, before the live one; garbage, 4 KB and unknown ids started fresh streams`, figure, evidence);
+  },
+};
+
+export const protocolRetry: Check = {
+  id: "protocol.retry",
+  kind: "outcome",
+  calibration: ["no-retry-field"],
+  timeoutMs: 15_000,
+  async run(ctx) {
+    const server = await ctx.start({ env: QUIET });
+    const requestedAt = performance.now();
+    const { client } = await openStream(server);
+    try {
+      const head = await client.waitForHead(HEAD_OBSERVE_MS);
+      // Nothing is published: whatever arrives is how the stream opens.
+      await client.waitUntil(() => client.retries.length > 0 || client.events.length > 0, HEAD_OBSERVE_MS, "the opening of the stream").catch(() => undefined);
+      const firstField = client.bodyText.split(/\r\n|\r|\n/).find((line) => line !== "" && !line.startsWith(":"));
+      const evidence = {
+        firstField: firstField ?? null,
+        retries: client.retries,
+        headersAfterMs: round(head.at - requestedAt, 2),
+        bodyStart: client.bodyText.slice(0, 200),
+      };
+      if (client.retries.length === 0 || !firstField?.startsWith("retry:")) {
+        return fail(
+          firstField === undefined
+            ? `the stream opened with nothing within ${HEAD_OBSERVE_MS} ms of its headers: no retry: field`
+            : `the stream opened with ${JSON.stringify(firstField)}, not a retry: field`,
+          undefined,
+          evidence,
+        );
+      }
+      return pass(`the stream opened with ${JSON.stringify(firstField)}`, { value: client.retries[0]!, unit: "ms", label: "announced retry" }, evidence);
+    } finally {
+      client.socket.destroy();
+    }
+  },
+};
+
+export const PROTOCOL_CHECKS: Check[] = [protocolHeaders, protocolInjection, protocolResume, protocolRetry, ...IDLE_CHECKS];

@@ -1,0 +1,85 @@
+/**
+ * `./run-test.sh matrix <target> <version>... [--minors A..B] [--only PATTERN]... [--report-only]`:
+ * runs the suite (or a subset) on each runtime version in turn (never two at once: the machine has
+ * 2 cores), writes results/<target>@<version>.json (.partial.json for a subset), then the version
+ * table of every result of that target: results/matrix-<target>.md and .json, with the ranges where
+ * each check passes ("since 1.1.27") and version_added / version_removed.
+ *
+ *   node suite/commands/matrix.ts bun 1.1.26 1.1.27 1.4.5
+ *   node suite/commands/matrix.ts bun --minors 1.1..1.4 --only 'disconnect.*'
+ *   node suite/commands/matrix.ts bun --report-only          (the table again from the results present)
+ *
+ * Exit 0 when written, 2 when it could not run (unknown target or version, bad arguments).
+ */
+import { parseArgs } from "node:util";
+import { checksOption, concurrencyOption, runCommand, UsageError } from "../harness/command.ts";
+import { buildMatrix, loadMatrixData, writeMatrix } from "../versions/matrix-report.ts";
+import { latestPatchOfEachMinor, nearest, publishedVersions, sortVersions, VersionSpecError } from "../versions/published.ts";
+import { describeResult, runtimeOfTarget, runVersion } from "../versions/run-version.ts";
+
+const USAGE = "usage: ./run-test.sh matrix <target> [<version>...] [--minors A..B] [--only PATTERN]... [--concurrency N] [--report-only]";
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        minors: { type: "string" },
+        only: { type: "string", multiple: true },
+        concurrency: { type: "string" },
+        "report-only": { type: "boolean" },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const [target, ...requested] = positionals;
+  if (!target) throw new UsageError("expected a target, e.g. bun");
+  const runtime = runtimeOfTarget(target);
+  const published = publishedVersions(runtime);
+
+  let versions: string[] = [];
+  if (!values["report-only"]) {
+    for (const v of requested) {
+      if (!published.includes(v)) throw new VersionSpecError(`${runtime} ${v} is not a published version (nearest: ${nearest(published, v)}); give exact versions`);
+    }
+    versions = sortVersions([...requested, ...(values.minors ? latestPatchOfEachMinor(published, values.minors) : [])]);
+    if (versions.length === 0) throw new UsageError("expected versions, --minors A..B, or --report-only");
+  } else if (requested.length || values.minors || values.only) {
+    throw new UsageError("--report-only takes no versions, --minors or --only");
+  }
+  const concurrency = concurrencyOption(values.concurrency);
+  const checks = checksOption(values.only);
+
+  const startedAt = performance.now();
+  if (versions.length) console.log(`sse-compat matrix: ${checks.length} checks on ${target} at ${versions.length} ${runtime} versions, one after another: ${versions.join(", ")}`);
+  for (const [i, version] of versions.entries()) {
+    console.log(`\n[${i + 1}/${versions.length}] ${target}@${version}`);
+    const run = await runVersion(target, version, checks, {
+      partial: values.only !== undefined,
+      concurrency,
+      onResult: (r) => console.log(`  ${describeResult(r)}${r.status === "pass" ? "" : `\n            ${r.message}`}`),
+    });
+    const passed = run.results.checks.filter((r) => r.status === "pass").length;
+    console.log(`${target}@${run.version}: ${passed}/${run.results.checks.length} passed, wall time ${(run.results.wallMs / 1000).toFixed(1)} s; results in ${run.file}`);
+  }
+
+  const model = buildMatrix(loadMatrixData(target), published);
+  if (model.versions.length === 0) throw new UsageError(`no results of ${target} at any version yet: run it with versions first`);
+  const files = writeMatrix(model);
+  console.log(`\n${target}: ${model.versions.length} versions with results (${model.versions.join(", ")})`);
+  for (const c of model.checks) {
+    if (c.ranges.segments.length > 1 || versions.length === 0) console.log(`  ${c.id.padEnd(32)}${c.ranges.summary}   [${c.ranges.lines.join(" · ")}]`);
+  }
+  const steady = model.checks.filter((c) => c.ranges.segments.length === 1).length;
+  if (versions.length) console.log(`  (${steady} checks unchanged over those versions)`);
+  for (const x of model.contradictions) console.log(`  contradicts upstream: ${x.check} on ${runtime} ${x.version}: ${x.observed.status}, upstream says ${x.claim.says} (${x.claim.upstream.join(", ")})`);
+  if (versions.length) console.log(`matrix wall time ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
+  console.log(`wrote ${files.markdown}, ${files.json}`);
+  return 0;
+}
+
+runCommand(main, { name: "run-test.sh matrix", usage: USAGE, userErrors: [VersionSpecError] });

@@ -1,0 +1,237 @@
+/**
+ * A server under test as a child process: started in its own process group with a scrubbed
+ * environment on an ephemeral port, ready when it says so, observed through its observation channel
+ * (NDJSON on stdout) and its stderr apart, and killed and reaped whatever happens.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
+import type { Target } from "./targets.ts";
+import { ROOT } from "./targets.ts";
+import { TimeoutError, withTimeout } from "./wait.ts";
+
+/** An observation record with `at`, its arrival on the harness's clock (performance.now()). */
+export type ServerRecord = { type: string; t: number; at: number } & Record<string, unknown>;
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  at: number;
+}
+
+/**
+ * Variables that change library behaviour under test runners (srvx turns its signal handlers off
+ * under TEST/CI; many libraries read NODE_ENV) are removed, so a server runs as a user's would.
+ */
+export const SCRUBBED_ENV = /^(TEST|VITEST|VITEST_.*|NODE_ENV|CI|NODE_OPTIONS|JEST_WORKER_ID|FORCE_COLOR|NO_COLOR)$/;
+
+export function serverEnvironment(extra: Record<string, string>): { env: Record<string, string>; removed: string[] } {
+  const env: Record<string, string> = {};
+  const removed: string[] = [];
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value === undefined) continue;
+    if (SCRUBBED_ENV.test(key)) removed.push(key);
+    else env[key] = value;
+  }
+  return { env: { ...env, PORT: "0", SSE_OBSERVATIONS: "ndjson", SSE_CONTROL: "1", ...extra }, removed };
+}
+
+const live = new Set<ServerProcess>();
+let exitHookInstalled = false;
+
+/** Kills every server this process started that is still alive. */
+export function killAllServers(): void {
+  for (const server of live) server.killNow();
+}
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // Last resort for a harness that dies: no server outlives it.
+  process.on("exit", killAllServers);
+}
+
+export interface StartOptions {
+  /** Extra environment for the server (SSE_* settings). */
+  env?: Record<string, string>;
+  /** Bound on the readiness line, ms. */
+  readyTimeoutMs?: number;
+}
+
+export class ServerProcess {
+  readonly target: Target;
+  readonly records: ServerRecord[] = [];
+  /** Lines on stdout that are not observation records: a finding (e.g. a library's console.info). */
+  readonly stdoutNoise: { at: number; line: string }[] = [];
+  readonly stderrChunks: { at: number; text: string }[] = [];
+  readonly env: Record<string, string>;
+  readonly removedEnv: string[];
+  port = 0;
+  readonly exited: Promise<Exit>;
+  /** Resolves once the process exited and its stdout and stderr are drained (the child's 'close'). */
+  readonly closed: Promise<void>;
+  private readonly child: ChildProcess;
+  private readonly waiters = new Set<{ test: (r: ServerRecord) => boolean; resolve: (r: ServerRecord) => void }>();
+  private exitInfo: Exit | undefined;
+
+  constructor(target: Target, extraEnv: Record<string, string>) {
+    this.target = target;
+    const { env, removed } = serverEnvironment(extraEnv);
+    this.env = env;
+    this.removedEnv = removed;
+    const [program, ...args] = target.command;
+    this.child = spawn(program!, args, { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    live.add(this);
+    installExitHook();
+    this.closed = new Promise((resolve) => this.child.once("close", () => resolve()));
+    this.exited = new Promise<Exit>((resolve) => {
+      this.child.once("exit", (code, signal) => {
+        this.exitInfo = { code, signal, at: performance.now() };
+        live.delete(this);
+        resolve(this.exitInfo);
+      });
+      this.child.once("error", () => {
+        this.exitInfo = { code: null, signal: null, at: performance.now() };
+        live.delete(this);
+        resolve(this.exitInfo);
+      });
+    });
+    createInterface({ input: this.child.stdout! }).on("line", (line) => this.onStdoutLine(line));
+    this.child.stderr!.setEncoding("utf8");
+    this.child.stderr!.on("data", (text: string) => this.stderrChunks.push({ at: performance.now(), text }));
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  get stderr(): string {
+    return this.stderrChunks.map((c) => c.text).join("");
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get hasExited(): boolean {
+    return this.exitInfo !== undefined;
+  }
+
+  /** Records of one type, in arrival order. */
+  recordsOf(type: string): ServerRecord[] {
+    return this.records.filter((r) => r.type === type);
+  }
+
+  /** The first record (already arrived or still to come) that passes `test`, within `timeoutMs`. */
+  waitForRecord(test: (r: ServerRecord) => boolean, timeoutMs: number, what = "record"): Promise<ServerRecord> {
+    const found = this.records.find(test);
+    if (found) return Promise.resolve(found);
+    return this.nextRecord(test, timeoutMs, what);
+  }
+
+  /** The next record to arrive that passes `test`, ignoring those already received. */
+  nextRecord(test: (r: ServerRecord) => boolean, timeoutMs: number, what = "record"): Promise<ServerRecord> {
+    let waiter!: { test: (r: ServerRecord) => boolean; resolve: (r: ServerRecord) => void };
+    const promise = new Promise<ServerRecord>((resolve) => {
+      waiter = { test, resolve };
+      this.waiters.add(waiter);
+    });
+    const failedEarly = this.exited.then((exit) => {
+      throw new Error(`server exited (code ${exit.code}, signal ${exit.signal}) while waiting for ${what}`);
+    });
+    return withTimeout(Promise.race([promise, failedEarly]), timeoutMs, what).finally(() => this.waiters.delete(waiter));
+  }
+
+  /** Waits for the readiness record and takes the port from it. */
+  async ready(timeoutMs: number): Promise<this> {
+    const listening = await this.waitForRecord((r) => r.type === "listening", timeoutMs, "readiness line");
+    this.port = Number(listening.port);
+    return this;
+  }
+
+  signal(sig: NodeJS.Signals): number {
+    const at = performance.now();
+    if (!this.hasExited) this.child.kill(sig);
+    return at;
+  }
+
+  /** Waits for the process to exit, at most `timeoutMs`; rejects with TimeoutError otherwise. */
+  waitForExit(timeoutMs: number): Promise<Exit> {
+    return withTimeout(this.exited, timeoutMs, "process exit");
+  }
+
+  /** Kills the whole process group and waits for the exit (bounded: SIGKILL cannot be refused). */
+  async stop(): Promise<void> {
+    this.killNow();
+    await withTimeout(this.exited, 5000, "reaping after SIGKILL").catch(() => {});
+  }
+
+  killNow(): void {
+    if (this.hasExited || this.child.pid === undefined) return;
+    try {
+      process.kill(-this.child.pid, "SIGKILL");
+    } catch {
+      try {
+        this.child.kill("SIGKILL");
+      } catch {
+        /* already gone */
+      }
+    }
+  }
+
+  private onStdoutLine(line: string): void {
+    const at = performance.now();
+    let record: ServerRecord | undefined;
+    if (line.startsWith("{")) {
+      try {
+        const parsed = JSON.parse(line);
+        if (parsed && typeof parsed.type === "string") record = { ...parsed, at };
+      } catch {
+        /* not a record */
+      }
+    }
+    if (!record) {
+      this.stdoutNoise.push({ at, line });
+      return;
+    }
+    this.records.push(record);
+    for (const waiter of this.waiters) {
+      if (waiter.test(record)) {
+        this.waiters.delete(waiter);
+        waiter.resolve(record);
+      }
+    }
+  }
+}
+
+export class StartupError extends Error {
+  override name = "StartupError";
+}
+
+/** Starts `target` and waits until it announces its port. The caller must `stop()` it (use `withServer`). */
+export async function startServer(target: Target, options: StartOptions = {}): Promise<ServerProcess> {
+  const server = new ServerProcess(target, options.env ?? {});
+  try {
+    return await server.ready(options.readyTimeoutMs ?? 15_000);
+  } catch (error) {
+    await server.stop();
+    const detail = server.stderr.trim().split("\n").slice(-5).join("\n");
+    // Never a TimeoutError: a server that does not start is the harness's problem (`error`), not a
+    // finding of the check, and calibration must not count it as the check flagging a fixture.
+    const why = error instanceof TimeoutError ? "did not announce readiness" : `failed to start: ${(error as Error).message}`;
+    throw new StartupError(`${target.id} ${why}${detail ? `\n${detail}` : ""}`);
+  }
+}
+
+/** Runs `body` with a started server, and stops and reaps it on every path. */
+export async function withServer<T>(
+  target: Target,
+  options: StartOptions,
+  body: (server: ServerProcess) => Promise<T>,
+): Promise<T> {
+  const server = await startServer(target, options);
+  try {
+    return await body(server);
+  } finally {
+    await server.stop();
+  }
+}

@@ -1,0 +1,100 @@
+/** COMPATIBILITY.md: run information, the seed's rows, every check by group, then the footnotes. */
+import { renderRangesMarkdown, type ExactRange } from "./version-ranges.ts";
+import { citation } from "../curated/citations.ts";
+import { cellFigure, LEGEND, NOT_RUN_MARK, STATUS_MARK, usualLabel } from "./format.ts";
+import type { Cell, ReportModel } from "./model.ts";
+import { withoutUpstream, type Footnote } from "./footnotes.ts";
+import { PROVENANCE, summariseRuns } from "./run-info.ts";
+
+/** Table cells may hold neither pipes nor line breaks. */
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
+}
+
+function renderCell(cell: Cell, rowLabel: string | undefined): string {
+  if (!cell.result) return NOT_RUN_MARK;
+  const figure = cellFigure(cell.result.figure, rowLabel);
+  const note = cell.footnote ? ` [[${cell.footnote}]](#note-${cell.footnote})` : "";
+  return `${STATUS_MARK[cell.result.status]}${figure ? ` ${figure}` : ""}${note}`;
+}
+
+function row(cells: string[]): string {
+  return `| ${cells.map(escapeCell).join(" | ")} |`;
+}
+
+function header(first: string[], model: ReportModel): string[] {
+  const columns = [...first, ...model.columns.map((c) => c.header)];
+  return [row(columns), row(columns.map(() => "---"))];
+}
+
+function renderFootnote(note: Footnote): string {
+  const upstream = note.upstream.length
+    ? note.upstream.map((ref) => {
+        const c = citation(ref);
+        return c.url ? `[${c.text}](${c.url})` : c.text;
+      }).join(", ")
+    : withoutUpstream(note);
+  const parts = [
+    `${note.number}. <a id="note-${note.number}"></a>**${note.target} · \`${note.check}\` · ${STATUS_MARK[note.status]} ${note.status}.**`,
+    `Cause: ${note.cause}${note.cause.endsWith(".") ? "" : "."}`,
+  ];
+  if (note.workaroundFor.length) {
+    parts.push(`Workaround at work: ${note.workaroundFor.map((id) => `\`${id}\``).join(" and ")} pass${note.workaroundFor.length > 1 ? "" : "es"} on ${note.target} because ${note.workaround}`);
+  } else if (note.workaround) {
+    parts.push(`Workaround (our app): ${note.workaround}`);
+  } else if (note.status === "fail" || note.status === "timeout") {
+    parts.push("Workaround: none in our app.");
+  }
+  if (note.contradicts) {
+    const c = note.contradicts;
+    parts.push(`**Contradicts upstream:** upstream says this ${c.says === "fail" ? "fails" : "works"} here: ${c.claim}. Our evidence: ${c.evidence}.`);
+  }
+  if (note.flag) parts.push(`Runtime flag: \`${note.flag.name}\` (${note.flag.evidence})`);
+  parts.push(`Upstream: ${upstream}.`);
+  parts.push(`This run: ${note.observed}`);
+  return parts.map(escapeCell).join(" ");
+}
+
+export function renderMarkdown(model: ReportModel, ranges: ExactRange[] = []): string {
+  const summary = summariseRuns(model.columns);
+  const lines: string[] = [
+    "# SSE compatibility: Node, Deno, Bun",
+    "",
+    `> ${PROVENANCE}.`,
+    "",
+    ...summary.common.map(([label, value]) => `- **${label}**: ${value}`),
+    "",
+    row(["target", "runtime", "server", "framework", "date", "wall time", "suite commit"]),
+    row(Array(7).fill("---")),
+    ...summary.perTarget.map((t) => row([`\`${t.target}\``, t.runtime, t.server, t.framework, t.date, t.wall, t.commit])),
+    "",
+    "## The seed's questions",
+    "",
+    "Each row is answered by the checks named beside it (ids as in CHECKS.md); a cell shows each check's status and key figure.",
+    "",
+    ...header(["question", "our checks"], model),
+  ];
+  for (const seed of model.seedRows) {
+    const labels = seed.checks.map((_, i) => usualLabel(seed.cells.map((cells) => cells[i]?.result?.figure)));
+    lines.push(
+      row([
+        seed.label,
+        seed.checks.map((id) => `\`${id}\``).join(" + "),
+        ...seed.cells.map((cells) => cells.map((cell, i) => renderCell(cell, labels[i])).join(" · ")),
+      ]),
+    );
+  }
+  lines.push("", "## Every check", "", "A *fact* runs with our mitigations off (what a plain app gets from the runtime); an *outcome* is what a user of our dispatcher gets. A fact that fails beside an outcome that passes is a workaround at work.", "");
+  for (const group of model.groups) {
+    lines.push(`### ${group.letter}. ${group.title}`, "", ...header(["check", "kind", "figure"], model));
+    for (const checkRow of group.rows) {
+      const label = usualLabel(checkRow.cells.map((c) => c.result?.figure));
+      lines.push(row([`\`${checkRow.id}\``, checkRow.kind, label ?? "", ...checkRow.cells.map((cell) => renderCell(cell, label))]));
+    }
+    lines.push("");
+  }
+  lines.push(`Legend: ${LEGEND}.`, "", ...renderRangesMarkdown(ranges), "## Footnotes", "");
+  if (model.footnotes.length === 0) lines.push("Every check passed on every target.");
+  lines.push(...model.footnotes.map(renderFootnote), "");
+  return lines.join("\n");
+}

@@ -1,0 +1,143 @@
+/**
+ * The published table as data, rendered alike to Markdown and HTML: one column per target run, the
+ * seed's rows first, then every check by group; every non-pass cell carries a numbered footnote.
+ */
+import type { CheckResult, Status } from "../harness/check.ts";
+import type { RunInfo, TargetResults } from "../harness/runner.ts";
+import { groupedRows, SEED_ROWS, type Kind } from "./catalogue.ts";
+import { contradictedClaim, type CuratedNote } from "../curated/notes.ts";
+import { footnoteFor, type Footnote } from "./footnotes.ts";
+
+export interface Column {
+  target: string;
+  runtime: string;
+  runtimeVersion: string;
+  /** "bun 1.4.5" for a runtime on its own server, "bun-node (bun 1.4.5)" for another stack. */
+  header: string;
+  run: RunInfo;
+  wallMs: number;
+}
+
+export interface Cell {
+  /** Undefined: the check did not run on this target. */
+  result?: CheckResult;
+  footnote?: number;
+}
+
+export interface CheckRow {
+  id: string;
+  kind: Kind;
+  cells: Cell[];
+}
+
+export interface SeedRowModel {
+  label: string;
+  checks: string[];
+  /** Per column, one cell per mapped check. */
+  cells: Cell[][];
+}
+
+export interface GroupModel {
+  letter: string;
+  title: string;
+  rows: CheckRow[];
+}
+
+export interface ReportModel {
+  columns: Column[];
+  seedRows: SeedRowModel[];
+  groups: GroupModel[];
+  footnotes: Footnote[];
+}
+
+/** Known targets first in this order, then the others by id. */
+const TARGET_ORDER = ["node", "deno", "bun", "elysia-bun", "elysia-node", "bun-node", "deno-node"];
+
+function targetRank(target: string): number {
+  const i = TARGET_ORDER.indexOf(target.split("@")[0]!);
+  return i === -1 ? TARGET_ORDER.length : i;
+}
+
+export function sortRuns(runs: TargetResults[]): TargetResults[] {
+  return [...runs].sort((a, b) => targetRank(a.run.target) - targetRank(b.run.target) || a.run.target.localeCompare(b.run.target));
+}
+
+function columnOf(results: TargetResults): Column {
+  const { run } = results;
+  // A versioned target (bun@1.1.26) is named whole, unless it is the bare runtime: its version is in the header anyway.
+  const name = run.target.split("@")[0] === run.runtime ? run.runtime : run.target;
+  return {
+    target: run.target,
+    runtime: run.runtime,
+    runtimeVersion: run.runtimeVersion,
+    header: name === run.runtime ? `${run.runtime} ${run.runtimeVersion}` : `${name} (${run.runtime} ${run.runtimeVersion})`,
+    run,
+    wallMs: results.wallMs,
+  };
+}
+
+export interface BuildOptions {
+  /** Kinds the suite's checks declare (suite/checks/index.ts); the catalogue's otherwise. */
+  declaredKinds?: Map<string, Kind>;
+  notes?: CuratedNote[];
+}
+
+export function buildModel(runs: TargetResults[], options: BuildOptions = {}): ReportModel {
+  const sorted = sortRuns(runs);
+  const columns = sorted.map(columnOf);
+  const byTarget = sorted.map((r) => new Map(r.checks.map((c) => [c.id, c])));
+  const declaredKinds = options.declaredKinds ?? new Map<string, Kind>();
+  const seenIds = [...new Set(sorted.flatMap((r) => r.checks.map((c) => c.id)))];
+  const grouped = groupedRows(seenIds, declaredKinds);
+  const kindOf = new Map(grouped.flatMap((g) => g.rows.map((r) => [r.id, r.kind] as const)));
+
+  // One footnote per (check, target), numbered in reading order: seed rows, then groups.
+  const footnotes: Footnote[] = [];
+  const footnoteIndex = new Map<string, number>();
+  const cellFor = (id: string, column: number): Cell => {
+    const result = byTarget[column]!.get(id);
+    if (!result) return {};
+    // A pass is footnoted only when it contradicts what upstream reports.
+    const contradicts =
+      result.status === "pass" &&
+      contradictedClaim(id, { target: columns[column]!.target, runtime: columns[column]!.runtime, runtimeVersion: columns[column]!.runtimeVersion, status: "pass" });
+    if (result.status === "pass" && !contradicts) return { result };
+    const key = `${id}\0${columns[column]!.target}`;
+    let number = footnoteIndex.get(key);
+    if (number === undefined) {
+      number = footnotes.length + 1;
+      const col = columns[column]!;
+      const statusOnTarget = (other: string): Status | undefined => byTarget[column]!.get(other)?.status;
+      footnotes.push(
+        footnoteFor(
+          result,
+          { target: col.target, runtime: col.runtime, runtimeVersion: col.runtimeVersion, kind: kindOf.get(id) ?? "outcome", statusOnTarget },
+          number,
+          options.notes,
+        ),
+      );
+      footnoteIndex.set(key, number);
+    }
+    return { result, footnote: number };
+  };
+
+  const seedRows = SEED_ROWS.map((seed) => ({
+    label: seed.label,
+    checks: seed.checks,
+    cells: columns.map((_, column) => seed.checks.map((id) => cellFor(id, column))),
+  }));
+  const groups = grouped.map(({ group, rows }) => ({
+    letter: group.letter,
+    title: group.title,
+    rows: rows.map((row) => ({ id: row.id, kind: row.kind, cells: columns.map((_, column) => cellFor(row.id, column)) })),
+  }));
+  return { columns, seedRows, groups, footnotes };
+}
+
+/** The worst status among a seed row's checks in one column (fail beats timeout beats error beats skip). */
+export function worstStatus(cells: Cell[]): Status | undefined {
+  const order: Status[] = ["fail", "timeout", "error", "skip", "pass"];
+  const statuses = cells.map((c) => c.result?.status).filter((s): s is Status => s !== undefined);
+  if (statuses.length === 0) return undefined;
+  return order.find((s) => statuses.includes(s));
+}
