@@ -21,10 +21,10 @@ export const TARGET_INFO = {
   node: { runtime: "node", entry: "runtimes/node.ts", server: "@hono/node-server", framework: "hono" },
   deno: { runtime: "deno", entry: "runtimes/deno.ts", server: "Deno.serve", framework: "hono" },
   bun: { runtime: "bun", entry: "runtimes/bun.ts", server: "Bun.serve", framework: "hono" },
-  "bun-node": { runtime: "bun", entry: "runtimes/bun-node.ts", server: "@hono/node-server on Bun's node:http", framework: "hono" },
-  "deno-node": { runtime: "deno", entry: "runtimes/deno-node.ts", server: "@hono/node-server on Deno's node:http", framework: "hono" },
   "elysia-bun": { runtime: "bun", entry: "runtimes/elysia-bun.ts", server: "Bun.serve (Elysia Bun adapter)", framework: "elysia" },
   "elysia-node": { runtime: "node", entry: "runtimes/elysia-node.ts", server: "srvx node:http (@elysiajs/node)", framework: "elysia" },
+  "bun-node": { runtime: "bun", entry: "runtimes/bun-node.ts", server: "@hono/node-server on Bun's node:http", framework: "hono" },
+  "deno-node": { runtime: "deno", entry: "runtimes/deno-node.ts", server: "@hono/node-server on Deno's node:http", framework: "hono" },
 } as const satisfies Record<string, TargetInfo>;
 
 export type TargetName = keyof typeof TARGET_INFO;

@@ -13,7 +13,7 @@ import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { ALL_CHECKS } from "../suite/checks/index.ts";
+import { ALL_CHECKS } from "../suite/checks/registry.ts";
 import { runCheck, type CheckResult } from "../suite/harness/check.ts";
 import { runChecks, runInfo, type TargetResults } from "../suite/harness/runner.ts";
 import { resolveTarget } from "../suite/harness/targets.ts";

@@ -14,13 +14,13 @@ import { pathToFileURL } from "node:url";
 import { describe, expect, test } from "vitest";
 import type { TargetResults } from "../suite/harness/runner.ts";
 import { chromiumMissing, withBrowser } from "../suite/harness/browser.ts";
-import { ALL_CHECKS } from "../suite/checks/index.ts";
-import { catalogued, groupOf, SEED_ROWS } from "../suite/table/catalogue.ts";
+import { ALL_CHECKS } from "../suite/checks/registry.ts";
+import { SEED_ROWS } from "../suite/table/rows.ts";
 import { renderBenchSection, shareOfCeiling, type BenchResults } from "../suite/table/bench-section.ts";
 import { exactRanges, mergeRanges, renderRangesMarkdown, type MatrixFile } from "../suite/table/version-ranges.ts";
 import { CHARTS } from "../suite/table/charts.ts";
 import { buildCompat, type SupportStatement } from "../suite/table/compat-json.ts";
-import { writeReport, declaredKinds } from "../suite/table/publish.ts";
+import { writeReport } from "../suite/table/publish.ts";
 import { renderMarkdown } from "../suite/table/markdown.ts";
 import { buildModel } from "../suite/table/model.ts";
 import { NO_REFERENCE } from "../suite/table/footnotes.ts";
@@ -30,7 +30,7 @@ import { latestPatchOfEachMinor, versionsBetween } from "../suite/versions/publi
 import { computeRanges, type Observation } from "../suite/versions/ranges.ts";
 
 const SAMPLE: TargetResults[] = JSON.parse(readFileSync(new URL("./testdata/fixture-results.json", import.meta.url), "utf8"));
-const model = buildModel(SAMPLE, { declaredKinds: declaredKinds() });
+const model = buildModel(SAMPLE);
 const markdown = renderMarkdown(model);
 
 /** Every cell of the table with its result, column and row, seed rows included. */
@@ -52,15 +52,14 @@ function tableRowsAfter(heading: string): string[] {
   return rows.slice(2);
 }
 
-describe("the catalogue of rows", () => {
-  test("places every check of the suite in a group, with the kind the check declares", () => {
-    const misplaced = ALL_CHECKS.filter((c) => groupOf(c.id) === "?").map((c) => c.id);
-    const kindMismatch = ALL_CHECKS.filter((c) => catalogued(c.id) && catalogued(c.id)!.kind !== c.kind).map((c) => `${c.id}: ${c.kind}`);
-    expect({ misplaced, kindMismatch }).toEqual({ misplaced: [], kindMismatch: [] });
+describe("the rows of the table", () => {
+  test("hold every check of the registry once, in its declared group, with its declared kind", () => {
+    const rows = model.groups.flatMap((g) => g.rows.map((r) => `${g.letter} ${r.id} ${r.kind}`));
+    expect(rows).toEqual(ALL_CHECKS.map((c) => `${c.group} ${c.id} ${c.kind}`));
   });
 
-  test("maps every seed row to checks of the catalogue", () => {
-    for (const seed of SEED_ROWS) for (const id of seed.checks) expect(catalogued(id), `${seed.label}: ${id}`).toBeDefined();
+  test("answer every seed question with at least one check", () => {
+    for (const seed of SEED_ROWS) expect(seed.checks.length, seed.label).toBeGreaterThan(0);
   });
 });
 
@@ -148,7 +147,7 @@ describe("COMPATIBILITY.md", () => {
     const altered: TargetResults[] = structuredClone(SAMPLE);
     const tiny = altered[0]!.checks.find((c) => c.id === "flush.tiny")!;
     Object.assign(tiny, { status: "fail", message: "a 1-byte event arrived 41 ms after publication", figure: { value: 41, unit: "ms", label: "delay" } });
-    const alteredModel = buildModel(altered, { declaredKinds: declaredKinds() });
+    const alteredModel = buildModel(altered);
     const note = alteredModel.footnotes.find((f) => f.check === "flush.tiny")!;
     expect(note).toMatchObject({ target: "node", status: "fail", curated: false, upstream: [] });
     const line = renderMarkdown(alteredModel).split("\n").find((l) => l.startsWith(`${note.number}. `))!;
@@ -205,7 +204,7 @@ describe("results that contradict upstream", () => {
   const bunNode: TargetResults = structuredClone(SAMPLE.find((r) => r.run.target === "bun")!);
   bunNode.run.target = "bun-node";
   for (const c of bunNode.checks) if (c.id === "disconnect.signal") Object.assign(c, { evidence: { observations: [{ variant: "fin/idle", ms: 3.4 }, { variant: "rst/writing", ms: 1.7 }] } });
-  const withBunNode = buildModel([...SAMPLE, bunNode], { declaredKinds: declaredKinds() });
+  const withBunNode = buildModel([...SAMPLE, bunNode]);
   const text = renderMarkdown(withBunNode);
 
   test("footnote a passing cell where upstream reports a failure, with the claim and our figures", () => {
@@ -232,7 +231,7 @@ describe("results that contradict upstream", () => {
     const altered: TargetResults[] = structuredClone(SAMPLE);
     const cancel = altered.find((r) => r.run.target === "bun")!.checks.find((c) => c.id === "disconnect.cancel")!;
     Object.assign(cancel, { status: "fail", message: "the body's cancel() never within 3000 ms for fin/idle", figure: { value: 3000, unit: "ms", label: "worst latency" } });
-    const note = buildModel(altered, { declaredKinds: declaredKinds() }).footnotes.find((f) => f.target === "bun" && f.check === "disconnect.cancel")!;
+    const note = buildModel(altered).footnotes.find((f) => f.target === "bun" && f.check === "disconnect.cancel")!;
     expect(note.contradicts).toMatchObject({ says: "pass", upstream: expect.arrayContaining(["oven-sh/bun#6758"]) });
   });
 });

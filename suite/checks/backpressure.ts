@@ -3,7 +3,7 @@
  * dropped"). The server must bound what it holds for it, apply its declared policy, and keep serving
  * a fast client beside it.
  */
-import { fail, pass, type Check } from "../harness/check.ts";
+import { type Check, fail, measured, pass } from "../harness/check.ts";
 import { openStream, publish, stats } from "../harness/control.ts";
 import { round } from "../harness/wait.ts";
 
@@ -27,8 +27,15 @@ function percentile(values: number[], p: number): number {
 
 export const backpressureSlowClient: Check = {
   id: "backpressure.slow-client",
+  group: "F",
   kind: "outcome",
-  calibration: ["unbounded-client-queue", "slow-client-blocks-others"],
+  passes: "a client that stops reading while 20 MB is published: server RSS grows less than 50 MB, the slow client is handled as the dispatcher's policy says (reported), and a fast client beside it keeps p99 delivery under 50 ms",
+  bounds: { publishedBytes: TOTAL_BYTES, rssGrowthMb: RSS_BOUND_MB, fastP99Ms: FAST_P99_BOUND_MS },
+  figure: { unit: "MB", label: "RSS growth", bound: "rssGrowthMb" },
+  calibration: {
+    "unbounded-client-queue": /no policy applied: the server reported no overflow/,
+    "slow-client-blocks-others": /at the fast client: no result within|fast client's p99 delivery/,
+  },
   timeoutMs: 90_000,
   exclusive: true,
   async run(ctx) {
@@ -66,7 +73,7 @@ export const backpressureSlowClient: Check = {
       fastClient: { p50: round(percentile(delays, 50)), p99, max: round(Math.max(...delays)) },
       slowClient: { bytesReceived: slow.client.bytesReceived, handling, policy: after.overflowPolicy ?? null, overflowed: after.overflowed ?? null, dropped: after.dropped ?? null },
     };
-    const figure = { value: growthMb, unit: "MB" as const, label: "RSS growth" };
+    const figure = measured(growthMb);
     slow.client.socket.destroy();
     fast.client.socket.destroy();
 
@@ -79,4 +86,3 @@ export const backpressureSlowClient: Check = {
   },
 };
 
-export const BACKPRESSURE_CHECKS: Check[] = [backpressureSlowClient];

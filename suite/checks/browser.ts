@@ -4,7 +4,7 @@
  */
 import type { Page } from "playwright-core";
 import { chromiumMissing, withBrowser } from "../harness/browser.ts";
-import { fail, pass, skip, type Check } from "../harness/check.ts";
+import { censored, type Check, fail, measured, pass, skip } from "../harness/check.ts";
 import { endStreams, publish } from "../harness/control.ts";
 import { round } from "../harness/wait.ts";
 
@@ -27,8 +27,14 @@ const waitForPageEvents = (page: Page, count: number, timeoutMs: number) =>
 
 export const browserEventSource: Check = {
   id: "browser.eventsource",
+  group: "G",
   kind: "outcome",
-  calibration: ["never-notices-disconnect"],
+  passes: "headless Chromium loads the demo page, its EventSource receives at least 3 events; closing the page makes the server drop the subscriber within 1 s",
+  bounds: { dropMs: DROP_BOUND_MS, observeMs: OBSERVE_MS },
+  figure: { unit: "ms", label: "drop after tab close", bound: "dropMs" },
+  calibration: {
+    "never-notices-disconnect": /never dropped the closed page's subscriber/,
+  },
   timeoutMs: 60_000,
   async run(ctx) {
     const missing = chromiumMissing();
@@ -50,7 +56,7 @@ export const browserEventSource: Check = {
       const record = await dropped.catch(() => undefined);
       const ms = record ? round(record.at - closedAt) : null;
       const evidence = { sub, eventsReceivedByPage: received, mechanism: record?.mechanism ?? null };
-      const figure = { value: ms ?? OBSERVE_MS, unit: "ms" as const, label: "drop after tab close" };
+      const figure = ms === null ? censored(OBSERVE_MS) : measured(ms);
       if (ms === null) return fail(`the server never dropped the closed page's subscriber within ${OBSERVE_MS} ms`, figure, evidence);
       if (ms > DROP_BOUND_MS) return fail(`the closed page's subscriber was dropped after ${ms} ms`, figure, evidence);
       return pass(`the page received ${received} events; closing it dropped the subscriber in ${ms} ms (${record!.mechanism})`, figure, evidence);
@@ -60,8 +66,14 @@ export const browserEventSource: Check = {
 
 export const browserReconnect: Check = {
   id: "browser.reconnect",
+  group: "G",
   kind: "outcome",
-  calibration: ["ignores-last-event-id"],
+  passes: "the server ends the stream; the browser reconnects by itself with `Last-Event-ID` and the replay fills the gap",
+  bounds: {},
+  figure: { unit: "count", label: "events seen" },
+  calibration: {
+    "ignores-last-event-id": /after the reconnect the page missed \[\d/,
+  },
   timeoutMs: 60_000,
   async run(ctx) {
     const missing = chromiumMissing();
@@ -97,7 +109,7 @@ export const browserReconnect: Check = {
       const ids = (await pageEvents(page)).filter((e) => e.type === "progress").map((e) => Number(e.id));
       const expected = Array.from({ length: after }, (_, i) => i + 1);
       const evidence = { lastEventIdSent: reconnect.lastEventId, replay: reconnect.replay, gap, idsSeenByPage: ids };
-      const figure = { value: ids.length, unit: "count" as const, label: "events seen" };
+      const figure = measured(ids.length);
       if (reconnect.lastEventId !== "3") return fail(`the browser reconnected with Last-Event-ID ${JSON.stringify(reconnect.lastEventId)}, expected "3"`, figure, evidence);
       const missingIds = expected.filter((id) => !ids.includes(id));
       const duplicates = ids.filter((id, i) => ids.indexOf(id) !== i);
@@ -109,4 +121,3 @@ export const browserReconnect: Check = {
   },
 };
 
-export const BROWSER_CHECKS: Check[] = [browserEventSource, browserReconnect];

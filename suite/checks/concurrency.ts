@@ -3,7 +3,7 @@
  * event? Seed row "handles concurrent requests".
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { fail, pass, type Check, type Verdict } from "../harness/check.ts";
+import { censored, type Check, fail, measured, pass, type Verdict } from "../harness/check.ts";
 import { health, publish, stats } from "../harness/control.ts";
 import { RawSseClient } from "../harness/raw-client.ts";
 import type { ServerProcess } from "../harness/server-process.ts";
@@ -77,15 +77,23 @@ const TWO_DELIVERY_MS = 2000;
 
 export const concurrencyTwo: Check = {
   id: "concurrency.two",
+  group: "C",
   kind: "outcome",
-  calibration: ["one-connection-at-a-time", "shared-queue-splits-events"],
+  passes: "two simultaneous streams both receive every event (the seed's minimum)",
+  seed: "handles concurrent requests",
+  bounds: { eventsCount: TWO_EVENTS, deliveryMs: TWO_DELIVERY_MS },
+  figure: { unit: "count", label: "events received by both" },
+  calibration: {
+    "one-connection-at-a-time": /the server counted 1 subscriber\(s\) of 2 connected streams/,
+    "shared-queue-splits-events": /not every event reached both streams/,
+  },
   timeoutMs: 30_000,
   async run(ctx) {
     const server = await ctx.start({ env: ENV });
     // Both at once, as two browser tabs would: neither waits for the other's response.
     const { clients, problem } = await openClients(server, 2, 2);
     try {
-      if (problem) return fail(`two simultaneous streams: ${problem}`, { value: 0, unit: "count", label: "events received by both" });
+      if (problem) return fail(`two simultaneous streams: ${problem}`, measured(0));
       const sent: string[] = [];
       for (let n = 1; n <= TWO_EVENTS; n++) {
         sent.push(String(n));
@@ -106,7 +114,7 @@ export const concurrencyTwo: Check = {
         };
       });
       const both = sent.filter((d) => streams.every((s) => s.received.includes(d))).length;
-      const figure = { value: both, unit: "count" as const, label: `events received by both (of ${TWO_EVENTS})` };
+      const figure = measured(both);
       const evidence = { streams };
       const wrong = streams.filter((s) => s.missing.length || !s.inOrder || s.received.length !== TWO_EVENTS);
       if (wrong.length) {
@@ -200,7 +208,7 @@ function summarise(latencies: (number | null)[]) {
 function judgeMany(latencies: (number | null)[], probes: HealthProbe[], evidence: Record<string, unknown>): Verdict {
   const summary = summarise(latencies);
   const missing = summary.streams - summary.received;
-  const figure = { value: summary.p99Ms ?? DELIVERY_OBSERVE_MS, unit: "ms" as const, label: "p99 delivery" };
+  const figure = summary.p99Ms === null ? censored(DELIVERY_OBSERVE_MS) : measured(summary.p99Ms);
   const healthSeen = describeProbes(probes);
   const fullEvidence = { ...evidence, delivery: summary, health: healthSeen };
   const problems: string[] = [];
@@ -245,8 +253,18 @@ async function broadcast(
 
 export const concurrencyMany: Check = {
   id: "concurrency.many",
+  group: "C",
   kind: "outcome",
-  calibration: ["one-connection-at-a-time", "shared-queue-splits-events", "slow-fan-out", "slow-health-under-load"],
+  passes: "1,000 simultaneous streams all receive a broadcast within 1 s, and `/health` answers within 100 ms meanwhile. Figure: p99 delivery, ms",
+  seed: "handles concurrent requests",
+  bounds: { streamsCount: MANY, deliveryMs: DELIVERY_BOUND_MS, healthMs: HEALTH_BOUND_MS, observeMs: DELIVERY_OBSERVE_MS },
+  figure: { unit: "ms", label: "p99 delivery", bound: "deliveryMs" },
+  calibration: {
+    "one-connection-at-a-time": /the server counted 1 subscriber\(s\) of \d+ connected streams/,
+    "shared-queue-splits-events": /streams never got the broadcast/,
+    "slow-fan-out": /streams? (never got the broadcast|got it later than 1000 ms)/,
+    "slow-health-under-load": /\/health during the broadcast: .*\(bound 100 ms\)/,
+  },
   timeoutMs: 90_000,
   exclusive: true,
   async run(ctx) {
@@ -256,7 +274,7 @@ export const concurrencyMany: Check = {
     try {
       const openEvidence = { opened: clients.length, openMs: opened.ms, subscribersCounted: opened.subscribers };
       if (opened.problem) {
-        return fail(`${MANY} simultaneous streams: ${opened.problem}`, { value: DELIVERY_OBSERVE_MS, unit: "ms", label: "p99 delivery" }, openEvidence);
+        return fail(`${MANY} simultaneous streams: ${opened.problem}`, censored(DELIVERY_OBSERVE_MS), openEvidence);
       }
       // A first broadcast, not judged, so that the one measured is not the first run of cold code in
       // the server and in the harness (the harness's own parsing of 1,000 streams included).
@@ -280,4 +298,3 @@ export const concurrencyMany: Check = {
   },
 };
 
-export const CONCURRENCY_CHECKS: Check[] = [concurrencyTwo, concurrencyMany];

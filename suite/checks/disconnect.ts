@@ -1,11 +1,12 @@
 /**
- * Group A of CHECKS.md: does the server notice that the client went away, and stop producing?
- * Seed rows "stops thread/calling next()", "calls close()", "does not throw or spew".
+ * disconnect.*: does the server notice that the client went away, stop producing, stay quiet about it
+ * and keep nothing? Seed rows "stops thread/calling next()", "calls close()", "does not throw or spew".
  */
-import { fail, pass, type Check, type CheckContext, type Verdict } from "../harness/check.ts";
-import { openStream, publish, stats } from "../harness/control.ts";
+import { censored, type Check, type CheckContext, fail, measured, pass, skip, type Verdict } from "../harness/check.ts";
+import { collectGarbage, health, openStream, publish, stats, type OpenedStream } from "../harness/control.ts";
 import type { ServerRecord, ServerProcess } from "../harness/server-process.ts";
 import { round } from "../harness/wait.ts";
+import { close, dropped, ERROR_RECORDS, legacyAbortNote, nonEmptyLines, tally } from "./lib/server-output.ts";
 
 const BOUND_MS = 1000;
 /** How long to keep waiting past the bound, to report a late latency rather than only "late". */
@@ -76,7 +77,7 @@ function judge(observations: Observation[], what: string): Verdict {
   const missing = observations.filter((o) => o.ms === null).map((o) => o.variant);
   const late = observations.filter((o) => o.ms !== null && o.ms > BOUND_MS).map((o) => `${o.variant} ${o.ms} ms`);
   const worst = Math.max(...observations.map((o) => o.ms ?? OBSERVE_MS));
-  const figure = { value: worst, unit: "ms" as const, label: "worst latency" };
+  const figure = missing.length ? censored(OBSERVE_MS) : measured(worst);
   const evidence = { observations };
   if (missing.length) return fail(`${what} never within ${OBSERVE_MS} ms for ${missing.join(", ")}`, figure, evidence);
   if (late.length) return fail(`${what} later than ${BOUND_MS} ms: ${late.join(", ")}`, figure, evidence);
@@ -85,8 +86,14 @@ function judge(observations: Observation[], what: string): Verdict {
 
 export const disconnectSignal: Check = {
   id: "disconnect.signal",
+  group: "A",
   kind: "fact",
-  calibration: ["never-notices-disconnect"],
+  passes: "`request.signal` aborts within 1 s after the client closes its socket mid-stream; for FIN and RST closes, both while the server is idle (next event 5 s away) and while it writes. Figure: worst latency, ms",
+  bounds: { latencyMs: BOUND_MS, observeMs: OBSERVE_MS },
+  figure: { unit: "ms", label: "worst latency", bound: "latencyMs" },
+  calibration: {
+    "never-notices-disconnect": /^request\.signal aborted never within/,
+  },
   timeoutMs: 30_000,
   async run(ctx) {
     const { observations } = await observeAll(ctx, MID_STREAM, false, "signal-aborted");
@@ -96,8 +103,15 @@ export const disconnectSignal: Check = {
 
 export const disconnectCancel: Check = {
   id: "disconnect.cancel",
+  group: "A",
   kind: "fact",
-  calibration: ["never-notices-disconnect"],
+  passes: "the response body's `cancel()` (Hono: `stream.onAbort`) runs within 1 s, same variants",
+  seed: "calls close()",
+  bounds: { latencyMs: BOUND_MS, observeMs: OBSERVE_MS },
+  figure: { unit: "ms", label: "worst latency", bound: "latencyMs" },
+  calibration: {
+    "never-notices-disconnect": /^the body's cancel\(\) never within/,
+  },
   timeoutMs: 30_000,
   async run(ctx) {
     const { observations } = await observeAll(ctx, MID_STREAM, false, "stream-cancelled");
@@ -107,8 +121,16 @@ export const disconnectCancel: Check = {
 
 export const disconnectProducerStops: Check = {
   id: "disconnect.producer-stops",
+  group: "A",
   kind: "outcome",
-  calibration: ["never-notices-disconnect", "keeps-writing-after-disconnect"],
+  passes: "the dispatcher drops the subscriber within 1 s and never writes to it again. Figure: ms",
+  seed: "stops thread/calling next()",
+  bounds: { latencyMs: BOUND_MS, observeMs: OBSERVE_MS },
+  figure: { unit: "ms", label: "worst latency", bound: "latencyMs" },
+  calibration: {
+    "never-notices-disconnect": /dropped the subscriber never within/,
+    "keeps-writing-after-disconnect": /still holds \d+ subscriber\(s\) after every client closed/,
+  },
   timeoutMs: 30_000,
   async run(ctx) {
     const { observations, servers } = await observeAll(ctx, MID_STREAM, true, "unsubscribed");
@@ -129,8 +151,14 @@ export const disconnectProducerStops: Check = {
 
 export const disconnectBeforeFirstEvent: Check = {
   id: "disconnect.before-first-event",
+  group: "A",
   kind: "outcome",
-  calibration: ["never-notices-disconnect"],
+  passes: "a client that closes after the headers but before any event is still detected (the three above)",
+  bounds: { latencyMs: BOUND_MS, observeMs: OBSERVE_MS },
+  figure: { unit: "ms", label: "worst latency", bound: "latencyMs" },
+  calibration: {
+    "never-notices-disconnect": /before any event was dropped never within/,
+  },
   timeoutMs: 30_000,
   async run(ctx) {
     const variants: Variant[] = [
@@ -143,5 +171,251 @@ export const disconnectBeforeFirstEvent: Check = {
     }
     const verdict = judge((await observeAll(ctx, variants, true, "unsubscribed")).observations, "a client gone before any event was dropped");
     return { ...verdict, evidence: { ...verdict.evidence, signal: facts["signal-aborted"], cancel: facts["stream-cancelled"] } };
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// disconnect.quiet
+
+const QUIET_DISCONNECTS = 50;
+/** Bound on the server noticing all the disconnects, after the last one (not judged here: producer-stops is). */
+const QUIET_DROP_BOUND_MS = 5000;
+
+type QuietMoment = "idle" | "writing" | "before-first-event";
+const QUIET_VARIANTS: { close: Close; moment: QuietMoment }[] = [
+  { close: "fin", moment: "idle" },
+  { close: "rst", moment: "idle" },
+  { close: "fin", moment: "writing" },
+  { close: "rst", moment: "writing" },
+  { close: "fin", moment: "before-first-event" },
+  { close: "rst", moment: "before-first-event" },
+];
+
+interface Disconnect {
+  n: number;
+  variant: string;
+  sub: number;
+  closedAt: number;
+  server: ServerProcess;
+}
+
+/**
+ * Brings a stream to the moment of the variant and closes it: `writing` on a server that writes every
+ * 20 ms, after the first event; `idle` after one event published on demand, the next one far away;
+ * `before-first-event` as soon as the headers are in.
+ */
+async function disconnectOnce(n: number, servers: { idle: ServerProcess; writing: ServerProcess }): Promise<Disconnect> {
+  const variant = QUIET_VARIANTS[n % QUIET_VARIANTS.length]!;
+  const server = variant.moment === "writing" ? servers.writing : servers.idle;
+  const { client, sub } = await openStream(server);
+  try {
+    if (variant.moment === "before-first-event") {
+      await client.waitForHead(3000);
+    } else if (variant.moment === "idle") {
+      await client.waitForHead(3000);
+      await publish(server, { event: "quiet", data: `disconnect ${n}` });
+      await client.waitForEvent((e) => e.event === "quiet", 3000, "the published event");
+    } else {
+      await client.waitForEvent(() => true, 3000, "first produced event");
+    }
+    return { n, variant: `${variant.close}/${variant.moment}`, sub, closedAt: close(client, variant.close), server };
+  } finally {
+    client.socket.destroy();
+  }
+}
+
+/** Where each stderr chunk came, relative to the last disconnect before it: which kind of close makes the noise. */
+function locateStderr(server: ServerProcess, disconnects: Disconnect[]): { afterDisconnect: string; ms: number; text: string }[] {
+  return server.stderrChunks.slice(0, 10).map((chunk) => {
+    const before = disconnects.filter((d) => d.server === server && d.closedAt <= chunk.at).at(-1);
+    return {
+      afterDisconnect: before ? `#${before.n} ${before.variant}` : "none (before the first)",
+      ms: before ? round(chunk.at - before.closedAt) : 0,
+      text: chunk.text.slice(0, 300),
+    };
+  });
+}
+
+export const disconnectQuiet: Check = {
+  id: "disconnect.quiet",
+  group: "A",
+  kind: "outcome",
+  passes: "50 mixed disconnects: nothing on stderr, no uncaught exception or unhandled rejection, `/health` still answers",
+  seed: "does not throw or spew",
+  bounds: { disconnectsCount: QUIET_DISCONNECTS, dropMs: QUIET_DROP_BOUND_MS },
+  figure: { unit: "count", label: "stderr lines + error records" },
+  calibration: {
+    "prints-errors-on-disconnect": /\d+ stderr line\(s\)/,
+    "throws-on-disconnect": /\d+ error record\(s\), first: uncaught-error/,
+    "stops-answering-after-disconnects": /\/health did not answer ok/,
+  },
+  timeoutMs: 60_000,
+  async run(ctx) {
+    const servers = {
+      idle: await ctx.start({ env: { SSE_PRODUCER_MS: "0" } }),
+      writing: await ctx.start({ env: { SSE_PRODUCER_MS: "20" } }),
+    };
+    const both = [servers.idle, servers.writing];
+    const disconnects: Disconnect[] = [];
+    for (let n = 0; n < QUIET_DISCONNECTS; n++) {
+      try {
+        disconnects.push(await disconnectOnce(n, servers));
+      } catch (error) {
+        // A server that died of a disconnect is the loudest failure of all, not a harness error.
+        const dead = both.find((s) => s.hasExited);
+        if (!dead) throw error;
+        const exit = await dead.exited;
+        const last = disconnects.at(-1);
+        return fail(`the server exited (code ${exit.code}, signal ${exit.signal}) after disconnect ${last ? `#${last.n} ${last.variant}` : "none"}: ${nonEmptyLines(dead.stderr)[0] ?? "stderr empty"}`);
+      }
+    }
+
+    // The server must have handled every disconnect before its silence means anything.
+    const deadline = performance.now() + QUIET_DROP_BOUND_MS;
+    const drops = await Promise.all(disconnects.map((d) => dropped(d.server, d.sub, Math.max(1, deadline - performance.now()))));
+    const undetected = disconnects.filter((_, i) => !drops[i]).map((d) => `#${d.n} ${d.variant}`);
+
+    const healthAfter: { server: string; ok: boolean; ms?: number; error?: string }[] = [];
+    for (const [name, server] of Object.entries(servers)) {
+      try {
+        const answer = await health(server);
+        healthAfter.push({ server: name, ok: answer.ok, ms: round(answer.ms) });
+      } catch (error) {
+        healthAfter.push({ server: name, ok: false, error: String(error) });
+      }
+    }
+
+    const stderrLines = both.flatMap((s) => nonEmptyLines(s.stderr));
+    const errorRecords = both.flatMap((s) => s.records.filter((r) => ERROR_RECORDS.includes(r.type)));
+    // A library's log line on stdout (e.g. @hono/node-server's console.info) is not judged: CHECKS.md
+    // names stderr. It is reported beside the verdict, as a finding in its own right.
+    const stdoutNoise = tally(both.flatMap((s) => s.stdoutNoise.map((n) => n.line)));
+    const evidence = {
+      disconnects: tally(disconnects.map((d) => d.variant)),
+      undetectedWithinBound: undetected,
+      healthAfter,
+      stderrLines: tally(stderrLines),
+      stderrTiming: both.flatMap((s) => locateStderr(s, disconnects)),
+      errorRecords: errorRecords.map(({ type, error }) => ({ type, error })),
+      stdoutNoise,
+    };
+    const figure = measured(stderrLines.length + errorRecords.length);
+
+    const problems: string[] = [];
+    if (stderrLines.length) problems.push(`${stderrLines.length} stderr line(s), first: ${JSON.stringify(stderrLines[0]!.slice(0, 160))}`);
+    if (errorRecords.length) problems.push(`${errorRecords.length} error record(s), first: ${errorRecords[0]!.type} ${JSON.stringify(String(errorRecords[0]!.error).slice(0, 160))}`);
+    const unhealthy = healthAfter.filter((h) => !h.ok);
+    if (unhealthy.length) problems.push(`/health did not answer ok on ${unhealthy.map((h) => `${h.server} (${h.error ?? "ok: false"})`).join(", ")}`);
+    const noiseCount = Object.values(stdoutNoise).reduce((a, b) => a + b, 0);
+    const notes = [
+      noiseCount ? `stdout noise (not judged): ${noiseCount} line(s), ${Object.keys(stdoutNoise).map((l) => JSON.stringify(l.slice(0, 80))).join(", ")}` : "",
+      undetected.length ? `${undetected.length} disconnect(s) not dropped within ${QUIET_DROP_BOUND_MS} ms` : "",
+    ].filter(Boolean);
+    const tail = notes.length ? `; ${notes.join("; ")}` : "";
+    const note = legacyAbortNote(both.map((s) => s.stderr).join(""));
+    if (problems.length) return fail(`${QUIET_DISCONNECTS} mixed disconnects: ${problems.join("; ")}${note}${tail}`, figure, evidence);
+    return pass(`${QUIET_DISCONNECTS} mixed disconnects: stderr empty, no error record, /health ok${tail}`, figure, evidence);
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// disconnect.no-leak
+
+const LEAK_CYCLES = 500;
+const WARMUP_CYCLES = 20;
+/** CHECKS.md: within 5 MB; MB taken as 2^20 bytes (the looser reading). */
+const MB = 1024 * 1024;
+const LEAK_BOUND_MB = 5;
+const CYCLE_BOUND_MS = 3000;
+
+/** Heap after a full collection; two in a row, as one V8 GC can leave what finalizers only then released. */
+async function heapAfterGc(server: ServerProcess): Promise<{ collected: boolean; heapUsed: number; rss: number }> {
+  await collectGarbage(server);
+  const { collected, memory } = await collectGarbage(server);
+  return { collected, heapUsed: memory.heapUsed, rss: memory.rss };
+}
+
+/**
+ * One connect/disconnect cycle, paced by the server: the stream is up (its `retry:` arrived) before we
+ * close, and the next cycle starts only once the server reported the subscriber dropped.
+ */
+async function cycle(server: ServerProcess, n: number): Promise<{ ok: true } | { ok: false; why: string }> {
+  let opened: OpenedStream;
+  try {
+    opened = await openStream(server);
+  } catch (error) {
+    return { ok: false, why: `cycle ${n}: could not open a stream: ${(error as Error).message}` };
+  }
+  const { client, sub } = opened;
+  try {
+    await client.waitUntil(() => client.retries.length > 0 || client.end !== undefined, CYCLE_BOUND_MS, "the stream's retry field");
+    const gone = server.nextRecord((r) => r.type === "unsubscribed" && r.sub === sub, CYCLE_BOUND_MS, "unsubscribed");
+    gone.catch(() => {});
+    close(client, n % 2 === 0 ? "fin" : "rst");
+    try {
+      await gone;
+      return { ok: true };
+    } catch {
+      return { ok: false, why: `cycle ${n}: subscriber ${sub} not dropped within ${CYCLE_BOUND_MS} ms of the close` };
+    }
+  } finally {
+    client.socket.destroy();
+  }
+}
+
+async function cycles(server: ServerProcess, from: number, count: number): Promise<string | undefined> {
+  for (let n = from; n < from + count; n++) {
+    const result = await cycle(server, n);
+    if (!result.ok) return result.why;
+  }
+  return undefined;
+}
+
+export const disconnectNoLeak: Check = {
+  id: "disconnect.no-leak",
+  group: "A",
+  kind: "outcome",
+  passes: "500 connect/disconnect cycles: subscribers back to 0, heap after GC within 5 MB of the start",
+  bounds: { cyclesCount: LEAK_CYCLES, heapGrowthMb: LEAK_BOUND_MB, cycleMs: CYCLE_BOUND_MS },
+  figure: { unit: "MB", label: "heap delta after GC", bound: "heapGrowthMb" },
+  calibration: {
+    "leaks-subscribers": /subscriber\(s\) still held after every client closed/,
+    "leaks-memory-per-connection": /heap after GC grew [\d.]+ MB \(bound 5 MB\)/,
+  },
+  timeoutMs: 90_000,
+  // 500 connections back to back load the machine enough to disturb the timing checks.
+  exclusive: true,
+  async run(ctx) {
+    const server = await ctx.start({ env: { SSE_PRODUCER_MS: "0" } });
+    const warmupProblem = await cycles(server, 0, WARMUP_CYCLES);
+    if (warmupProblem) return fail(`warm-up: ${warmupProblem}`);
+    const baseline = await heapAfterGc(server);
+    if (!baseline.collected) return skip(`${ctx.target.id} exposes no full GC (POST /control/gc: collected false): heap after GC cannot be measured`);
+
+    const startedAt = performance.now();
+    const problem = await cycles(server, WARMUP_CYCLES, LEAK_CYCLES);
+    const cyclesMs = round(performance.now() - startedAt, 0);
+    const { subscribers } = await stats(server);
+    const after = await heapAfterGc(server);
+    const deltaMb = round((after.heapUsed - baseline.heapUsed) / MB, 2);
+    const figure = measured(deltaMb);
+    const evidence = {
+      cycles: LEAK_CYCLES,
+      warmupCycles: WARMUP_CYCLES,
+      cyclesMs,
+      subscribersAfter: subscribers,
+      heapUsedBefore: baseline.heapUsed,
+      heapUsedAfter: after.heapUsed,
+      rssBefore: baseline.rss,
+      rssAfter: after.rss,
+    };
+    if (problem) return fail(problem, figure, evidence);
+    const problems = [
+      subscribers !== 0 ? `${subscribers} subscriber(s) still held after every client closed` : "",
+      deltaMb > LEAK_BOUND_MB ? `heap after GC grew ${deltaMb} MB (bound ${LEAK_BOUND_MB} MB)` : "",
+    ].filter(Boolean);
+    const summary = `${LEAK_CYCLES} cycles in ${cyclesMs} ms`;
+    if (problems.length) return fail(`${summary}: ${problems.join("; ")}`, figure, evidence);
+    return pass(`${summary}: subscribers back to 0, heap after GC ${deltaMb >= 0 ? "+" : ""}${deltaMb} MB`, figure, evidence);
   },
 };

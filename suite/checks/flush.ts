@@ -9,7 +9,7 @@
  * Bun batches stream chunks as it likes (oven-sh/bun#13944): the client parses SSE frames and never
  * counts on one read per event, except where a check asks exactly that ("one at a time").
  */
-import { fail, pass, type Check } from "../harness/check.ts";
+import { censored, type Check, fail, measured, pass } from "../harness/check.ts";
 import { openStream, publish, type OpenedStream } from "../harness/control.ts";
 import { RawSseClient, type ReceivedEvent } from "../harness/raw-client.ts";
 import type { ServerProcess } from "../harness/server-process.ts";
@@ -56,8 +56,14 @@ async function publishAndTime(
 
 export const flushHeaders: Check = {
   id: "flush.headers",
+  group: "B",
   kind: "fact",
-  calibration: ["withholds-headers"],
+  passes: "status line and headers arrive within 200 ms, before any event is published",
+  bounds: { headMs: HEAD_BOUND_MS, observeMs: HEAD_OBSERVE_MS },
+  figure: { unit: "ms", label: "headers after request", bound: "headMs" },
+  calibration: {
+    "withholds-headers": /header block was not complete within \d+ ms; it was completed only with the first event/,
+  },
   timeoutMs: 15_000,
   async run(ctx) {
     const server = await ctx.start({ env: QUIET });
@@ -85,12 +91,12 @@ export const flushHeaders: Check = {
           late
             ? `${started}the header block was not complete within ${HEAD_OBSERVE_MS} ms; it was completed only with the first event, ${withFirstChunk} ms after that was published (head held back until the first body chunk)`
             : `no complete status line and headers within ${HEAD_OBSERVE_MS} ms, nor after an event was published`,
-          { value: HEAD_OBSERVE_MS, unit: "ms", label: "no complete head within" },
+          censored(HEAD_OBSERVE_MS),
           { ...evidence, headCompletedAfterFirstPublishMs: withFirstChunk, statusLine: late?.statusLine ?? null, raw },
         );
       }
       const ms = round(head.at - requestedAt, 2);
-      const figure = { value: ms, unit: "ms" as const, label: "headers after request" };
+      const figure = measured(ms);
       const seen = { ...evidence, statusLine: head.statusLine, headers: head.headers, bodyChunksWithHead: client.bodyChunks.length, raw };
       if (head.status !== 200) return fail(`status ${head.status} instead of 200`, figure, seen);
       if (ms > HEAD_BOUND_MS) return fail(`status line and headers only after ${ms} ms (bound ${HEAD_BOUND_MS} ms), with no event published`, figure, seen);
@@ -103,8 +109,15 @@ export const flushHeaders: Check = {
 
 export const flushPerEvent: Check = {
   id: "flush.per-event",
+  group: "B",
   kind: "outcome",
-  calibration: ["buffers-events"],
+  passes: "10 events published 100 ms apart each reach the client within 30 ms of publication, one at a time. Figure: worst delay, ms",
+  seed: "properly sends chunks",
+  bounds: { delayMs: EVENT_BOUND_MS, observeMs: EVENT_OBSERVE_MS, eventsCount: PER_EVENT_COUNT, spacingMs: PER_EVENT_SPACING_MS },
+  figure: { unit: "ms", label: "worst delay", bound: "delayMs" },
+  calibration: {
+    "buffers-events": /^later than 30 ms after publication/,
+  },
   timeoutMs: 20_000,
   // Alone: on a 2-core machine, servers starting beside it add 20-30 ms to a POST now and then
   // (measured), which would be the neighbours' figure, not the runtime's.
@@ -137,7 +150,7 @@ export const flushPerEvent: Check = {
       const late = arrivals.filter((a) => a.ms !== null && a.ms > EVENT_BOUND_MS).map((a) => `${a.id}: ${a.ms} ms`);
       const batched = arrivals.filter((a) => a.sameReadAsNext).map((a) => a.id);
       const worst = Math.max(...arrivals.map((a) => a.ms ?? EVENT_OBSERVE_MS));
-      const figure = { value: worst, unit: "ms" as const, label: "worst delay" };
+      const figure = missing.length ? censored(EVENT_OBSERVE_MS) : measured(worst);
       const evidence = {
         delaysMs: arrivals.map((a) => a.ms),
         // When a delay is high, was it the publish request itself (machine load) or the stream?
@@ -158,8 +171,14 @@ export const flushPerEvent: Check = {
 
 export const flushTiny: Check = {
   id: "flush.tiny",
+  group: "B",
   kind: "outcome",
-  calibration: ["buffers-events"],
+  passes: "a 1-byte event arrives within 30 ms",
+  bounds: { delayMs: EVENT_BOUND_MS, observeMs: EVENT_OBSERVE_MS },
+  figure: { unit: "ms", label: "delay", bound: "delayMs" },
+  calibration: {
+    "buffers-events": /^a 1-byte event arrived [\d.]+ ms after publication \(bound 30 ms\)/,
+  },
   timeoutMs: 15_000,
   // Alone, as flush.per-event: a 30 ms bound measured through a POST must not carry the neighbours' load.
   exclusive: true,
@@ -169,8 +188,8 @@ export const flushTiny: Check = {
     try {
       const { id, ms, publishRoundTripMs } = await publishAndTime(server, client, "x");
       const evidence = { id, data: "x", measuredFrom: "the sending of the publish request (an upper bound)", publishRoundTripMs };
-      if (ms === null) return fail(`a 1-byte event never arrived within ${EVENT_OBSERVE_MS} ms`, { value: EVENT_OBSERVE_MS, unit: "ms", label: "delay" }, evidence);
-      const figure = { value: ms, unit: "ms" as const, label: "delay" };
+      if (ms === null) return fail(`a 1-byte event never arrived within ${EVENT_OBSERVE_MS} ms`, censored(EVENT_OBSERVE_MS), evidence);
+      const figure = measured(ms);
       if (ms > EVENT_BOUND_MS) return fail(`a 1-byte event arrived ${ms} ms after publication (bound ${EVENT_BOUND_MS} ms)`, figure, evidence);
       return pass(`a 1-byte event arrived ${ms} ms after publication`, figure, evidence);
     } finally {
@@ -198,8 +217,14 @@ function firstDifference(a: string, b: string): number {
 
 export const flushLarge: Check = {
   id: "flush.large",
+  group: "B",
   kind: "outcome",
-  calibration: ["truncates-large-events"],
+  passes: "a 1 MiB event arrives intact",
+  bounds: { sizeBytes: LARGE_BYTES, observeMs: LARGE_OBSERVE_MS },
+  figure: { unit: "ms", label: "1 MiB delivered in" },
+  calibration: {
+    "truncates-large-events": /^the 1 MiB event arrived altered/,
+  },
   timeoutMs: 30_000,
   // Alone: parsing a megabyte on the harness's event loop would delay the arrival stamps of the
   // latency checks running beside it.
@@ -218,9 +243,9 @@ export const flushLarge: Check = {
         transferChunks: client.bodyChunks.length - chunksBefore,
         end: client.end ?? null,
       };
-      if (!event) return fail(`the 1 MiB event did not arrive within ${LARGE_OBSERVE_MS} ms`, { value: LARGE_OBSERVE_MS, unit: "ms", label: "not delivered within" }, evidence);
+      if (!event) return fail(`the 1 MiB event did not arrive within ${LARGE_OBSERVE_MS} ms`, censored(LARGE_OBSERVE_MS), evidence);
       const ms = round(event.at - sentAt);
-      const figure = { value: ms, unit: "ms" as const, label: "1 MiB delivered in" };
+      const figure = measured(ms);
       const at = firstDifference(event.data, payload);
       const seen = { ...evidence, receivedBytes: Buffer.byteLength(event.data), firstDifferenceAt: at };
       if (at >= 0) {
@@ -259,8 +284,14 @@ function splitsInsideCharacters(chunks: Buffer[]): number {
 
 export const flushUtf8: Check = {
   id: "flush.utf8",
+  group: "B",
   kind: "outcome",
-  calibration: ["splits-utf8-badly"],
+  passes: "multi-byte text (emoji, CJK) split across writes arrives byte-exact",
+  bounds: { observeMs: LARGE_OBSERVE_MS },
+  figure: { unit: "bytes", label: "multi-byte payload" },
+  calibration: {
+    "splits-utf8-badly": /^multi-byte text arrived altered/,
+  },
   timeoutMs: 30_000,
   // Alone, as flush.large: its megabyte of parsing would disturb the latency checks.
   exclusive: true,
@@ -297,7 +328,7 @@ export const flushUtf8: Check = {
         bodyBytes: body.length,
       };
       const totalBytes = results.reduce((sum, r) => sum + r.bytes, 0);
-      const figure = { value: totalBytes, unit: "bytes" as const, label: "multi-byte payload" };
+      const figure = measured(totalBytes);
       const missing = results.filter((r) => !r.arrived).map((r) => r.id);
       const altered = results.filter((r) => r.arrived && !(r.textEqual && r.bytesFound)).map((r) => `${r.id} (${r.replacementChars} U+FFFD)`);
       if (missing.length) return fail(`events ${missing.join(", ")} never arrived within ${LARGE_OBSERVE_MS} ms`, figure, evidence);
@@ -313,4 +344,3 @@ export const flushUtf8: Check = {
   },
 };
 
-export const FLUSH_CHECKS: Check[] = [flushHeaders, flushPerEvent, flushTiny, flushLarge, flushUtf8];

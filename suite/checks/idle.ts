@@ -6,7 +6,7 @@
  * (oven-sh/bun#13772) and sends a heartbeat comment every SSE_HEARTBEAT_MS. The fact shows the runtime
  * without either, the outcome with both.
  */
-import { fail, pass, type Check, type CheckContext, type Verdict } from "../harness/check.ts";
+import { type Check, type CheckContext, fail, measured, pass, type Verdict } from "../harness/check.ts";
 import { openStream, publish } from "../harness/control.ts";
 import type { ReceivedEvent } from "../harness/raw-client.ts";
 import { round } from "../harness/wait.ts";
@@ -47,14 +47,14 @@ async function observeSilence(ctx: CheckContext, path: string, env: Record<strin
       const openMs = round(end.at - silentFrom);
       return fail(
         `the connection was closed (${end.how}${end.lastChunk ? ", after the last chunk" : ", no last chunk"}) after ${openMs} ms without events`,
-        { value: openMs, unit: "ms", label: "open while silent" },
+        measured(openMs),
         { ...evidence, end },
       );
     }
     const after = await publish(server, { event: "after-idle", data: "y" });
     const arrived = await client.waitForEvent(byId(after.id), EVENT_OBSERVE_MS, "the event after the silence").catch(() => undefined);
     const openMs = round(performance.now() - silentFrom);
-    const figure = { value: openMs, unit: "ms" as const, label: "open while silent" };
+    const figure = measured(openMs);
     if (!arrived) return fail(`the connection stayed open ${IDLE_MS} ms but the next event did not arrive within ${EVENT_OBSERVE_MS} ms`, figure, { ...evidence, end: client.end ?? null });
     return pass(`open after ${IDLE_MS} ms without events; the next event arrived ${round(arrived.at - after.sentAt, 2)} ms after publication`, figure, evidence);
   } finally {
@@ -64,18 +64,29 @@ async function observeSilence(ctx: CheckContext, path: string, env: Record<strin
 
 export const idleHeartbeat: Check = {
   id: "idle.heartbeat",
+  group: "E",
   kind: "outcome",
-  calibration: ["drops-idle-streams"],
+  passes: "with the app's heartbeat on, a stream with no events for 15 s stays open",
+  bounds: { silenceMs: IDLE_MS, observeMs: EVENT_OBSERVE_MS },
+  figure: { unit: "ms", label: "open while silent", bound: "silenceMs" },
+  calibration: {
+    "drops-idle-streams": /the connection was closed .* after [\d.]+ ms without events/,
+  },
   timeoutMs: 30_000,
   run: (ctx) => observeSilence(ctx, "/events", { SSE_HEARTBEAT_MS: HEARTBEAT_MS }),
 };
 
 export const idleRuntimeDefault: Check = {
   id: "idle.runtime-default",
+  group: "E",
   kind: "fact",
-  calibration: ["drops-idle-streams"],
+  passes: "with the heartbeat off, a stream with no events for 15 s stays open",
+  bounds: { silenceMs: IDLE_MS, observeMs: EVENT_OBSERVE_MS },
+  figure: { unit: "ms", label: "open while silent", bound: "silenceMs" },
+  calibration: {
+    "drops-idle-streams": /the connection was closed .* after [\d.]+ ms without events/,
+  },
   timeoutMs: 30_000,
   run: (ctx) => observeSilence(ctx, "/events?mitigations=0", {}),
 };
 
-export const IDLE_CHECKS: Check[] = [idleHeartbeat, idleRuntimeDefault];

@@ -1,14 +1,13 @@
 /**
  * Group E of ../shared/CHECKS.md, protocol half: what the stream looks like to a spec-conformant
  * client (https://html.spec.whatwg.org/multipage/server-sent-events.html), with every mitigation on.
- * The idle half lives in ./idle.ts and is listed here, in the catalogue's order.
+ * The idle half (idle.*) lives in ./idle.ts.
  */
-import { fail, pass, type Check } from "../harness/check.ts";
+import { type Check, fail, measured, pass } from "../harness/check.ts";
 import { openStream, publish } from "../harness/control.ts";
 import type { RawSseClient, ReceivedEvent } from "../harness/raw-client.ts";
 import type { ServerProcess } from "../harness/server-process.ts";
 import { round } from "../harness/wait.ts";
-import { IDLE_CHECKS } from "./idle.ts";
 
 const HEAD_OBSERVE_MS = 2000;
 const EVENT_OBSERVE_MS = 3000;
@@ -40,8 +39,14 @@ const mediaType = (value: string | undefined) => value?.split(";")[0]!.trim().to
 
 export const protocolHeaders: Check = {
   id: "protocol.headers",
+  group: "E",
   kind: "outcome",
-  calibration: ["wrong-content-type"],
+  passes: "`Content-Type: text/event-stream`, `Cache-Control: no-cache`, no `Content-Length`, no `Content-Encoding`",
+  bounds: { headMs: HEAD_OBSERVE_MS },
+  figure: { unit: "count", label: "header problems" },
+  calibration: {
+    "wrong-content-type": /Content-Type "text\/plain/,
+  },
   timeoutMs: 15_000,
   async run(ctx) {
     const server = await ctx.start({ env: QUIET });
@@ -59,7 +64,7 @@ export const protocolHeaders: Check = {
         h["content-encoding"] === undefined ? null : `Content-Encoding ${h["content-encoding"]}`,
       ].filter((p) => p !== null);
       const evidence = { statusLine: head.statusLine, headers: h, requestedAcceptEncoding: "gzip, deflate, br, zstd" };
-      const figure = { value: problems.length, unit: "count" as const, label: "header problems" };
+      const figure = measured(problems.length);
       if (problems.length) return fail(`wrong response head: ${problems.join("; ")}`, figure, evidence);
       return pass(`Content-Type ${h["content-type"]}, Cache-Control ${h["cache-control"]}, no Content-Length, no Content-Encoding`, figure, evidence);
     } finally {
@@ -83,8 +88,14 @@ const asParsed = (data: string) => data.split(/\r\n|\r|\n/).join("\n");
 
 export const protocolInjection: Check = {
   id: "protocol.injection",
+  group: "E",
   kind: "outcome",
-  calibration: ["writes-raw-newlines"],
+  passes: "data, event names and ids containing `\\n`, `\\r` or `\\r\\n` never create an extra field or event at a spec-conformant parser",
+  bounds: { observeMs: EVENT_OBSERVE_MS },
+  figure: { unit: "count", label: "injections" },
+  calibration: {
+    "writes-raw-newlines": /^line breaks created fields or events/,
+  },
   timeoutMs: 15_000,
   async run(ctx) {
     const server = await ctx.start({ env: QUIET });
@@ -125,7 +136,7 @@ export const protocolInjection: Check = {
           "on the wire every id must be the one the server returned, so no data can forge one. The encoder's " +
           "refusal of CR, LF and NUL in ids is covered by tests/unit/sse.test.ts",
       };
-      const figure = { value: problems.length, unit: "count" as const, label: "injections" };
+      const figure = measured(problems.length);
       if (problems.length) return fail(`line breaks created fields or events: ${problems.join("; ")}`, figure, evidence);
       return pass(
         `${HOSTILE_DATA.length} data values with LF, CR and CRLF arrived as one event each, joined by LF; ${HOSTILE_EVENT_NAMES.length} event names with line breaks refused with HTTP 400`,
@@ -166,8 +177,14 @@ async function freshStreamFor(server: ServerProcess, name: string, value: string
 
 export const protocolResume: Check = {
   id: "protocol.resume",
+  group: "E",
   kind: "outcome",
-  calibration: ["ignores-last-event-id"],
+  passes: "reconnecting with `Last-Event-ID` replays the missed events in order, no loss, no duplicate; a garbage, huge or unknown id starts a fresh stream without error",
+  bounds: { observeMs: EVENT_OBSERVE_MS },
+  figure: { unit: "count", label: "missed events replayed" },
+  calibration: {
+    "ignores-last-event-id": /^resuming after id \d+ gave ids .* lost/,
+  },
   timeoutMs: 20_000,
   async run(ctx) {
     const server = await ctx.start({ env: QUIET });
@@ -218,7 +235,7 @@ export const protocolResume: Check = {
     for (const f of fresh) if (!f.fresh) problems.push(`a ${f.name} Last-Event-ID did not start a fresh stream (status ${f.status}, events ${JSON.stringify(f.events).slice(0, 200)})`);
     if (errors.stderr || errors.escaped.length) problems.push(`the server reported errors: ${errors.stderr.slice(0, 300)}${JSON.stringify(errors.escaped).slice(0, 300)}`);
 
-    const figure = { value: resumed.got.filter((id) => missed.map(String).includes(id)).length, unit: "count" as const, label: "missed events replayed" };
+    const figure = measured(resumed.got.filter((id) => missed.map(String).includes(id)).length);
     const evidence = { resumed, fresh: fresh.map(({ events, ...rest }) => ({ ...rest, events: events.slice(0, 5) })), subscribed: server.recordsOf("subscribed") };
     if (problems.length) return fail(problems.join("; "), figure, evidence);
     return pass(`the ${missed.length} missed events were replayed in order, once each, before the live one; garbage, 4 KB and unknown ids started fresh streams`, figure, evidence);
@@ -227,8 +244,14 @@ export const protocolResume: Check = {
 
 export const protocolRetry: Check = {
   id: "protocol.retry",
+  group: "E",
   kind: "outcome",
-  calibration: ["no-retry-field"],
+  passes: "the stream opens with a `retry:` field",
+  bounds: { headMs: HEAD_OBSERVE_MS },
+  figure: { unit: "ms", label: "announced retry" },
+  calibration: {
+    "no-retry-field": /no retry: field/,
+  },
   timeoutMs: 15_000,
   async run(ctx) {
     const server = await ctx.start({ env: QUIET });
@@ -254,11 +277,10 @@ export const protocolRetry: Check = {
           evidence,
         );
       }
-      return pass(`the stream opened with ${JSON.stringify(firstField)}`, { value: client.retries[0]!, unit: "ms", label: "announced retry" }, evidence);
+      return pass(`the stream opened with ${JSON.stringify(firstField)}`, measured(client.retries[0]!), evidence);
     } finally {
       client.socket.destroy();
     }
   },
 };
 
-export const PROTOCOL_CHECKS: Check[] = [protocolHeaders, protocolInjection, protocolResume, protocolRetry, ...IDLE_CHECKS];

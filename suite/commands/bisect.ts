@@ -11,7 +11,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { ALL_CHECKS } from "../checks/index.ts";
+import { ALL_CHECKS } from "../checks/registry.ts";
 import type { CheckResult } from "../harness/check.ts";
 import { runCommand, UsageError } from "../harness/command.ts";
 import { contradictedClaim, UPSTREAM_CLAIMS } from "../curated/notes.ts";

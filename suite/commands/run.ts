@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 import type { Check, CheckResult } from "../harness/check.ts";
 import { checksOption, concurrencyOption, runCommand, UsageError } from "../harness/command.ts";
 import { runChecks, runInfo, type TargetResults } from "../harness/runner.ts";
-import { resolveTarget, ROOT, type Target } from "../harness/targets.ts";
+import { resolveTarget, ROOT, TARGET_NAMES, type Target } from "../harness/targets.ts";
 import { writeReport } from "../table/publish.ts";
 
 function formatResult(result: CheckResult): string {
@@ -22,9 +22,6 @@ function formatResult(result: CheckResult): string {
   const line = `  ${status}${result.id.padEnd(32)}${figure.padEnd(32)}(${(result.durationMs / 1000).toFixed(1)} s)`;
   return result.status === "pass" ? line : `${line}\n            ${result.message}`;
 }
-
-/** `all` and the default set of targets for the published table. */
-export const ALL_TARGETS = ["node", "deno", "bun", "bun-node", "deno-node", "elysia-bun", "elysia-node"];
 
 interface RunOptions {
   checks: Check[];
@@ -71,7 +68,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const { values, positionals } = parsed;
   if (positionals.length === 0) throw new UsageError("expected a target (or several, or all)");
-  const ids = positionals.length === 1 && positionals[0] === "all" ? ALL_TARGETS : positionals;
+  const ids = positionals.length === 1 && positionals[0] === "all" ? TARGET_NAMES : positionals;
   // Every target is resolved (and a versioned runtime installed) before anything runs.
   const targets = ids.map((id) => resolveTarget(id));
 

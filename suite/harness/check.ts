@@ -1,25 +1,48 @@
 /**
- * What a check is and how one runs: status, figure and evidence, with every server it started stopped
- * and reaped on every path. Ids and meanings come from ../shared/CHECKS.md.
+ * What a check is and how one runs. A check is declared once, here in the shape of `Check`: its id,
+ * group, kind, the seed question it answers, what passes, its bounds, the unit and label of its
+ * figure, the fixtures that must make it fail with the reason each must give, where it must pass,
+ * and its body. The table, the catalogue (CHECKS.md), the charts, the calibration test and the
+ * expectations all read these declarations (suite/checks/registry.ts collects them).
  */
 import { startServer, type ServerProcess, type StartOptions } from "./server-process.ts";
 import type { Target } from "./targets.ts";
 import { TimeoutError, withTimeout } from "./wait.ts";
+import type { GroupLetter, SeedQuestion } from "../checks/groups.ts";
 
 export type Status = "pass" | "fail" | "timeout" | "error" | "skip";
+export type Kind = "fact" | "outcome";
+export type Unit = "ms" | "bytes" | "MB" | "count" | "events/s";
 
-export interface Figure {
-  value: number;
-  unit: "ms" | "bytes" | "MB" | "count" | "events/s";
+/** What a check's figure measures: declared once per check. */
+export interface FigureSpec {
+  unit: Unit;
   /** What the number is, e.g. "worst latency". */
   label: string;
+  /** The bound (a key of `bounds`) the figure is judged against: the charts draw it. */
+  bound?: string;
 }
+
+/**
+ * A figure as a check's body gives it: measured, or censored (the check saw nothing within its bound,
+ * and `value` is that bound: read "> value", never as a measurement).
+ */
+export interface FigureValue {
+  value: number;
+  censored?: true;
+}
+
+/** A figure in a result: the value with its declared unit and label. */
+export interface Figure extends FigureValue, Omit<FigureSpec, "bound"> {}
+
+export const measured = (value: number): FigureValue => ({ value });
+export const censored = (bound: number): FigureValue => ({ value: bound, censored: true });
 
 /** What a check's body decides; `timeout` and `error` come from how the body ended. */
 export interface Verdict {
   status: "pass" | "fail" | "skip";
   message: string;
-  figure?: Figure;
+  figure?: FigureValue;
   evidence?: Record<string, unknown>;
 }
 
@@ -34,7 +57,7 @@ export interface CheckResult {
 
 export interface CheckContext {
   target: Target;
-  /** Starts the target (env: SSE_* settings); stopped and reaped when the check ends. */
+  /** Starts the target (env: SSE_* settings); stopped and reaped, its clients closed, when the check ends. */
   start(options?: StartOptions): Promise<ServerProcess>;
   /** Free-form evidence, merged into the result whatever the outcome. */
   evidence: Record<string, unknown>;
@@ -42,10 +65,22 @@ export interface CheckContext {
 
 export interface Check {
   id: string;
+  group: GroupLetter;
   /** `fact`: the runtime with the app's mitigations off; `outcome`: what a user of the dispatcher gets. */
-  kind: "fact" | "outcome";
-  /** Fixtures (tests/fixtures/<name>.ts) this check must flag with `fail` or `timeout`. */
-  calibration: string[];
+  kind: Kind;
+  /** What passes, in one sentence (the catalogue's words). */
+  passes: string;
+  /** The seed's question this check answers, in the seed's words. */
+  seed?: SeedQuestion;
+  /** Every bound the verdict applies, by name; the unit is the name's suffix (Ms, Mb, Bytes, Count). */
+  bounds: Record<string, number>;
+  figure?: FigureSpec;
+  /**
+   * Fixtures (tests/fixtures/<name>.ts) this check must flag with `fail` or `timeout`, each with a
+   * pattern its message must match: a check that fails a fixture for another reason (a missing
+   * endpoint, a crash, a bound hit by accident) has not shown that it sees the flaw.
+   */
+  calibration: Record<string, RegExp>;
   /**
    * Targets where the check must pass, showing that it can (default: the reference app on `node`).
    * A fact that no runtime satisfies names a fixture that does.
@@ -88,10 +123,10 @@ export async function runCheck(check: Check, target: Target): Promise<CheckResul
       return server;
     },
   };
-  let result: Omit<CheckResult, "durationMs" | "id" | "evidence"> & { evidence?: Record<string, unknown> };
+  let result: { status: Status; message: string; figure?: FigureValue; evidence?: Record<string, unknown> };
   try {
-    const verdict = await withTimeout(check.run(ctx), check.timeoutMs, `check ${check.id}`);
-    result = verdict;
+    result = await withTimeout(check.run(ctx), check.timeoutMs, `check ${check.id}`);
+    if (result.figure && !check.figure) throw new Error(`${check.id} gave a figure but declares none`);
   } catch (error) {
     if (error instanceof TimeoutError) result = { status: "timeout", message: error.message };
     else result = { status: "error", message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
@@ -102,7 +137,7 @@ export async function runCheck(check: Check, target: Target): Promise<CheckResul
     id: check.id,
     status: result.status,
     message: result.message,
-    ...(result.figure ? { figure: result.figure } : {}),
+    ...(result.figure && check.figure ? { figure: { value: result.figure.value, unit: check.figure.unit, label: check.figure.label, ...(result.figure.censored ? { censored: true as const } : {}) } } : {}),
     evidence: {
       ...ctx.evidence,
       ...result.evidence,
@@ -112,14 +147,14 @@ export async function runCheck(check: Check, target: Target): Promise<CheckResul
   };
 }
 
-export const pass = (message: string, figure?: Figure, evidence?: Record<string, unknown>): Verdict => ({
+export const pass = (message: string, figure?: FigureValue, evidence?: Record<string, unknown>): Verdict => ({
   status: "pass",
   message,
   ...(figure ? { figure } : {}),
   ...(evidence ? { evidence } : {}),
 });
 
-export const fail = (message: string, figure?: Figure, evidence?: Record<string, unknown>): Verdict => ({
+export const fail = (message: string, figure?: FigureValue, evidence?: Record<string, unknown>): Verdict => ({
   status: "fail",
   message,
   ...(figure ? { figure } : {}),

@@ -3,7 +3,7 @@
  * and running `main` so that a user's mistake exits 2 with a message, Ctrl-C leaves no server under
  * test behind, and the exit code is main's.
  */
-import { selectChecks } from "../checks/index.ts";
+import { selectChecks } from "../checks/registry.ts";
 import type { Check } from "./check.ts";
 import { killAllServers } from "./server-process.ts";
 import { RuntimeMissingError, UnknownTargetError } from "./targets.ts";

@@ -76,7 +76,7 @@ export function runInfo(target: Target, concurrency: number): RunInfo {
 /** Runs `checks` against `target`; `onResult` sees each result as it completes. */
 export async function runChecks(
   target: Target,
-  checks: Check[],
+  checks: readonly Check[],
   options: { concurrency?: number; onResult?: (result: CheckResult) => void } = {},
 ): Promise<CheckResult[]> {
   const concurrency = options.concurrency ?? 4;

@@ -89,6 +89,9 @@ export const TARGETS: Record<string, TargetSpec> = Object.fromEntries(
   Object.entries(TARGET_INFO).map(([name, info]: [string, TargetInfo]) => [name, { ...info }]),
 );
 
+/** The built-in targets in their declared order: what `all` runs, and the table's column order. */
+export const TARGET_NAMES: readonly string[] = Object.keys(TARGET_INFO);
+
 /** `bun@1.1.26` → { name: "bun", version: "1.1.26" }; `bun` → { name: "bun" }. */
 export function parseTargetId(id: string): { name: string; version?: string } {
   const at = id.lastIndexOf("@");

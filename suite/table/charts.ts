@@ -3,6 +3,7 @@
  * drawn as a dashed line. No library: the report must open from file:// with nothing else.
  */
 import type { Status } from "../harness/check.ts";
+import { checkById } from "../checks/registry.ts";
 import { escapeHtml } from "./html-escape.ts";
 import { formatNumber, HTML_MARK } from "./format.ts";
 import type { ReportModel } from "./model.ts";
@@ -10,35 +11,32 @@ import type { ReportModel } from "./model.ts";
 export interface ChartSpec {
   id: string;
   title: string;
-  /** Checks whose ms figures are drawn, each with its bound in ms. */
+  /** Checks whose ms figures are drawn, each with the bound its declaration judges the figure by. */
   checks: { id: string; boundMs: number }[];
 }
 
-/** Bounds as CHECKS.md states them. */
+/** A chart of `ids`: each check's bound comes from its declaration (`figure.bound`). */
+function chart(id: string, title: string, ids: string[]): ChartSpec {
+  return {
+    id,
+    title,
+    checks: ids.map((checkId) => {
+      const check = checkById(checkId);
+      const bound = check?.figure?.bound;
+      if (!check || check.figure?.unit !== "ms" || bound === undefined) throw new Error(`chart ${id}: ${checkId} declares no ms figure with a bound`);
+      return { id: checkId, boundMs: check.bounds[bound]! };
+    }),
+  };
+}
+
 export const CHARTS: ChartSpec[] = [
-  {
-    id: "disconnect-latency",
-    title: "Disconnect latency: client gone → server notices (worst variant, ms)",
-    checks: [
-      { id: "disconnect.signal", boundMs: 1000 },
-      { id: "disconnect.cancel", boundMs: 1000 },
-      { id: "disconnect.producer-stops", boundMs: 1000 },
-    ],
-  },
-  {
-    id: "exit-time",
-    title: "Exit time after the signal (ms)",
-    checks: [
-      { id: "sigint.open-streams", boundMs: 2000 },
-      { id: "sigint.idle", boundMs: 1000 },
-      { id: "sigterm.open-streams", boundMs: 2000 },
-    ],
-  },
-  {
-    id: "flush-delay",
-    title: "Flush delay: publication → arrival at the client (worst of 10 events, ms)",
-    checks: [{ id: "flush.per-event", boundMs: 30 }],
-  },
+  chart("disconnect-latency", "Disconnect latency: client gone → server notices (worst variant, ms)", [
+    "disconnect.signal",
+    "disconnect.cancel",
+    "disconnect.producer-stops",
+  ]),
+  chart("exit-time", "Exit time after the signal (ms)", ["sigint.open-streams", "sigint.idle", "sigterm.open-streams"]),
+  chart("flush-delay", "Flush delay: publication → arrival at the client (worst of 10 events, ms)", ["flush.per-event"]),
 ];
 
 /** Stable colours per column, readable on white. */

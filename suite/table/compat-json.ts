@@ -10,7 +10,8 @@
  */
 import type { Figure, Status } from "../harness/check.ts";
 import type { RunInfo } from "../harness/runner.ts";
-import { SEED_ROWS, type Kind } from "./catalogue.ts";
+import type { Kind } from "../harness/check.ts";
+import { SEED_ROWS } from "./rows.ts";
 import { findCuratedNote, type CuratedNote } from "../curated/notes.ts";
 import type { ReportModel } from "./model.ts";
 import { withoutUpstream, type Footnote } from "./footnotes.ts";

@@ -4,7 +4,9 @@
  */
 import type { CheckResult, Status } from "../harness/check.ts";
 import type { RunInfo, TargetResults } from "../harness/runner.ts";
-import { groupedRows, SEED_ROWS, type Kind } from "./catalogue.ts";
+import type { Kind } from "../harness/check.ts";
+import { TARGET_NAMES } from "../harness/targets.ts";
+import { groupedRows, SEED_ROWS } from "./rows.ts";
 import { contradictedClaim, type CuratedNote } from "../curated/notes.ts";
 import { footnoteFor, type Footnote } from "./footnotes.ts";
 
@@ -50,12 +52,10 @@ export interface ReportModel {
   footnotes: Footnote[];
 }
 
-/** Known targets first in this order, then the others by id. */
-const TARGET_ORDER = ["node", "deno", "bun", "elysia-bun", "elysia-node", "bun-node", "deno-node"];
-
+/** Known targets first, in their declared order, then the others by id. */
 function targetRank(target: string): number {
-  const i = TARGET_ORDER.indexOf(target.split("@")[0]!);
-  return i === -1 ? TARGET_ORDER.length : i;
+  const i = TARGET_NAMES.indexOf(target.split("@")[0]!);
+  return i === -1 ? TARGET_NAMES.length : i;
 }
 
 export function sortRuns(runs: TargetResults[]): TargetResults[] {
@@ -77,8 +77,6 @@ function columnOf(results: TargetResults): Column {
 }
 
 export interface BuildOptions {
-  /** Kinds the suite's checks declare (suite/checks/index.ts); the catalogue's otherwise. */
-  declaredKinds?: Map<string, Kind>;
   notes?: CuratedNote[];
 }
 
@@ -86,9 +84,8 @@ export function buildModel(runs: TargetResults[], options: BuildOptions = {}): R
   const sorted = sortRuns(runs);
   const columns = sorted.map(columnOf);
   const byTarget = sorted.map((r) => new Map(r.checks.map((c) => [c.id, c])));
-  const declaredKinds = options.declaredKinds ?? new Map<string, Kind>();
   const seenIds = [...new Set(sorted.flatMap((r) => r.checks.map((c) => c.id)))];
-  const grouped = groupedRows(seenIds, declaredKinds);
+  const grouped = groupedRows(seenIds);
   const kindOf = new Map(grouped.flatMap((g) => g.rows.map((r) => [r.id, r.kind] as const)));
 
   // One footnote per (check, target), numbered in reading order: seed rows, then groups.

@@ -11,10 +11,9 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
-import { ALL_CHECKS } from "../checks/index.ts";
+import { ALL_CHECKS } from "../checks/registry.ts";
 import type { TargetResults } from "../harness/runner.ts";
 import { ROOT, TARGETS } from "../harness/targets.ts";
-import type { Kind } from "./catalogue.ts";
 import { buildCompat } from "./compat-json.ts";
 import { readBenchResults } from "./bench-section.ts";
 import { renderHtml } from "./html.ts";
@@ -37,16 +36,11 @@ export interface GeneratedReport {
   files: { markdown: string; compat: string; html: string };
 }
 
-/** Kinds as the suite's checks declare them. */
-export function declaredKinds(): Map<string, Kind> {
-  return new Map(ALL_CHECKS.map((c) => [c.id, c.kind]));
-}
-
 /** Renders and writes the three outputs from target runs already in memory. */
 export function writeReport(runs: TargetResults[], options: { resultsDir?: string; outRoot?: string } = {}): GeneratedReport {
   const resultsDir = options.resultsDir ?? join(ROOT, "results");
   const outRoot = options.outRoot ?? ROOT;
-  const model = buildModel(runs, { declaredKinds: declaredKinds() });
+  const model = buildModel(runs);
   const files = {
     markdown: join(outRoot, "COMPATIBILITY.md"),
     compat: join(resultsDir, "compat.json"),

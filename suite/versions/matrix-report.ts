@@ -7,7 +7,7 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { ALL_CHECKS } from "../checks/index.ts";
+import { ALL_CHECKS } from "../checks/registry.ts";
 import type { Figure, Status } from "../harness/check.ts";
 import type { TargetResults } from "../harness/runner.ts";
 import { ROOT, TARGETS, RUNTIME_PACKAGES, type RuntimeName } from "../harness/targets.ts";

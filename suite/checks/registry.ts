@@ -1,0 +1,65 @@
+/**
+ * The registry: every check of the suite, in the order of the catalogue (CHECKS.md, generated from
+ * these declarations by `./run-test.sh catalogue`). Each check declares itself in the file named
+ * after its id's prefix; this list only orders them.
+ */
+import type { Check } from "../harness/check.ts";
+import { backpressureSlowClient } from "./backpressure.ts";
+import { browserEventSource, browserReconnect } from "./browser.ts";
+import { completionSignalQuiet } from "./completion.ts";
+import { concurrencyMany, concurrencyTwo } from "./concurrency.ts";
+import { disconnectBeforeFirstEvent, disconnectCancel, disconnectNoLeak, disconnectProducerStops, disconnectQuiet, disconnectSignal } from "./disconnect.ts";
+import { flushHeaders, flushLarge, flushPerEvent, flushTiny, flushUtf8 } from "./flush.ts";
+import { idleHeartbeat, idleRuntimeDefault } from "./idle.ts";
+import { protocolHeaders, protocolInjection, protocolResume, protocolRetry } from "./protocol.ts";
+import { sigintIdle, sigintOpenStreams } from "./sigint.ts";
+import { sigtermOpenStreams } from "./sigterm.ts";
+import { stopRuntimeGraceful } from "./stop.ts";
+
+export const ALL_CHECKS: readonly Check[] = [
+  disconnectSignal,
+  disconnectCancel,
+  disconnectProducerStops,
+  disconnectBeforeFirstEvent,
+  disconnectQuiet,
+  disconnectNoLeak,
+  completionSignalQuiet,
+  flushHeaders,
+  flushPerEvent,
+  flushTiny,
+  flushLarge,
+  flushUtf8,
+  concurrencyTwo,
+  concurrencyMany,
+  sigintOpenStreams,
+  sigintIdle,
+  sigtermOpenStreams,
+  stopRuntimeGraceful,
+  protocolHeaders,
+  protocolInjection,
+  protocolResume,
+  protocolRetry,
+  idleHeartbeat,
+  idleRuntimeDefault,
+  backpressureSlowClient,
+  browserEventSource,
+  browserReconnect,
+];
+
+const BY_ID = new Map(ALL_CHECKS.map((check) => [check.id, check]));
+
+/** The declaration of check `id`, or undefined for an id the registry does not hold (an old result's). */
+export function checkById(id: string): Check | undefined {
+  return BY_ID.get(id);
+}
+
+/** Checks whose id matches one of the glob patterns (`disconnect.*`); all when there are none. */
+export function selectChecks(patterns: string[]): Check[] {
+  if (patterns.length === 0) return [...ALL_CHECKS];
+  const regexes = patterns.map((p) => new RegExp("^" + p.split("*").map(escapeRegex).join(".*") + "$"));
+  return ALL_CHECKS.filter((check) => regexes.some((r) => r.test(check.id)));
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
+}

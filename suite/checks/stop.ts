@@ -1,0 +1,86 @@
+/** stop.*: what the runtime's own graceful stop does with a stream open (a fact: our forcing step not involved). */
+import { censored, type Check, fail, measured, pass } from "../harness/check.ts";
+import { openStream, publish } from "../harness/control.ts";
+import type { ServerProcess } from "../harness/server-process.ts";
+import { round } from "../harness/wait.ts";
+import { ENV, GRACEFUL_BOUND_MS, HEAD_TIMEOUT_MS, OBSERVE_MS, observeExit } from "./lib/signal-exit.ts";
+
+/** The runtime file's names for its graceful stop and forcing API, as its `shutdown-started` record says. */
+function stopApis(server: ServerProcess): { gracefulApi?: string; forceApi?: string } {
+  const started = server.recordsOf("shutdown-started")[0];
+  return {
+    ...(typeof started?.gracefulApi === "string" ? { gracefulApi: started.gracefulApi } : {}),
+    ...(typeof started?.forceApi === "string" ? { forceApi: started.forceApi } : {}),
+  };
+}
+
+export const stopRuntimeGraceful: Check = {
+  id: "stop.runtime-graceful",
+  group: "D",
+  kind: "fact",
+  passes: "the runtime's own graceful stop (`server.close()`, `server.stop()`, `server.shutdown()`, `app.stop()`) finishes within 2 s while one stream is open. Where it hangs, the note names the API that forces it",
+  bounds: { stopMs: GRACEFUL_BOUND_MS, observeMs: OBSERVE_MS },
+  figure: { unit: "ms", label: "graceful stop", bound: "stopMs" },
+  calibration: {
+    "graceful-stop-waits-for-streams": /did not finish within \d+ ms with one stream open/,
+  },
+  // Node's server.close(), like Bun's stop() and Deno's shutdown(), waits for open streams.
+  passesOn: ["fixture:graceful-stop-ends-streams"],
+  timeoutMs: 30_000,
+  async run(ctx) {
+    // graceful-only: on the signal the server calls only its runtime's graceful stop, leaves the
+    // streams open, and reports `graceful-stop-finished` when the runtime says it is done.
+    const server = await ctx.start({ env: { ...ENV, SSE_SHUTDOWN: "graceful-only" } });
+    // A fact: no early write, no heartbeat, no timeout override on this stream.
+    const { client, sub } = await openStream(server, { path: "/events?mitigations=0" });
+    try {
+      // One event through, so that the stream is open on the wire (Bun holds the head back until
+      // the first body bytes: oven-sh/bun#33660).
+      await publish(server, { event: "open", data: "1" });
+      await client.waitForEvent((e) => e.event === "open", HEAD_TIMEOUT_MS, "the first event");
+
+      const signalAt = server.signal("SIGINT");
+      const [finished, exitSeen] = await Promise.all([
+        server.waitForRecord((r) => r.type === "graceful-stop-finished", OBSERVE_MS, "graceful-stop-finished").catch(() => undefined),
+        observeExit(server, signalAt),
+      ]);
+      const apis = stopApis(server);
+      const gracefulApi = apis.gracefulApi ?? "the runtime's graceful stop";
+      const finishedMs = finished ? round(finished.at - signalAt) : null;
+      const figure = finishedMs === null ? censored(OBSERVE_MS) : measured(finishedMs);
+      const failed = server.recordsOf("graceful-stop-failed")[0];
+      const evidence = {
+        apis,
+        finishedMs,
+        exit: exitSeen.exit ? { code: exitSeen.exit.code, signal: exitSeen.exit.signal, ms: exitSeen.ms } : null,
+        stream: { sub, end: client.end ? { ...client.end, ms: round(client.end.at - signalAt) } : "still open" },
+        serverSaid: server.records
+          .filter((r) => !["listening", "subscribed"].includes(r.type))
+          .map((r) => ({ ...r, msAfterSignal: round(r.at - signalAt) })),
+      };
+
+      if (failed) return fail(`${gracefulApi} failed: ${String(failed.error)}`, figure, evidence);
+      if (finishedMs !== null && finishedMs <= GRACEFUL_BOUND_MS) {
+        return pass(`${gracefulApi} finished in ${finishedMs} ms with one stream open`, figure, evidence);
+      }
+      if (finishedMs !== null) {
+        return fail(`${gracefulApi} finished only after ${finishedMs} ms with one stream open (bound ${GRACEFUL_BOUND_MS} ms)`, figure, evidence);
+      }
+      if (exitSeen.exit) {
+        return fail(
+          `the server exited (code ${exitSeen.exit.code}, signal ${exitSeen.exit.signal}) ${exitSeen.ms} ms after SIGINT without reporting that ${gracefulApi} finished`,
+          figure,
+          evidence,
+        );
+      }
+      const forcing = apis.forceApi ? `; ${apis.forceApi} forces it` : "";
+      return fail(
+        `${gracefulApi} did not finish within ${OBSERVE_MS} ms with one stream open (bound ${GRACEFUL_BOUND_MS} ms)${forcing}`,
+        figure,
+        evidence,
+      );
+    } finally {
+      client.socket.destroy();
+    }
+  },
+};
