@@ -7,11 +7,14 @@ usage() {
   cat <<'EOF'
 usage: ./run-test.sh <command>
 
-  ./run-test.sh <target> [--only PATTERN]...   run the suite against a target; one line per check,
-                                               a summary, results/<target>.json
-  ./run-test.sh <target> <target>...           the same for several targets, then the table:
-  ./run-test.sh all                            every target, then COMPATIBILITY.md,
-                                               results/compat.json and results/report.html
+  ./run-test.sh <target> [--only PATTERN]...   run the suite against a target: one line per check, a
+                                               summary, runs/<target>.json (scratch, git-ignored)
+  ./run-test.sh <target> <target>...           the same for several targets; all: every built-in one
+  ./run-test.sh publish [<target>...]          copy the newest run of each target (or those named) into
+                                               results/ and build COMPATIBILITY.md, results/compat.json
+                                               and results/report.html from them
+  ./run-test.sh compare [<target>...]          compare the newest runs with expectations/<target>.json
+  ./run-test.sh catalogue                      write CHECKS.md from the check registry
   ./run-test.sh serve <target>                 serve the demo on http://localhost:8080 (PORT to change)
   ./run-test.sh matrix <target> <version>...   the suite on several versions of a runtime, then a table of
                                                the ranges where each check holds (--minors 1.1..1.4:
@@ -19,13 +22,13 @@ usage: ./run-test.sh <command>
   ./run-test.sh bisect <target> <check> <a> <b> the first version between a and b where the check's
                                                status changes, in about log2 runs
   ./run-test.sh bench <target>... [--quick]    benchmark: fan-out, latency, memory, disconnect, churn,
-                                               each beside its runtime's raw ceiling (results/bench.json)
+                                               each beside its runtime's raw ceiling (runs/bench.json)
   ./run-test.sh --help                         this text
 
-targets: node, deno, bun, bun-node, deno-node, elysia-bun, elysia-node; any of them @<runtime version>
+targets: node, deno, bun, elysia-bun, elysia-node, bun-node, deno-node; any of them @<runtime version>
          (bun@1.1.26, node@22: installed from npm into .cache/runtimes/ on first use)
-PATTERN: a check id or a glob such as 'disconnect.*' (ids in ../shared/CHECKS.md); a subset is
-         written to results/<target>.partial.json and publishes no table
+PATTERN: a check id or a glob such as 'disconnect.*' (ids in CHECKS.md); a subset is written to
+         runs/<target>.partial.json and is never published
 exit codes: 0 every check passed, 1 some did not, 2 the suite could not run
 First use installs the dependencies (npm ci), runtimes included.
 EOF
@@ -65,6 +68,15 @@ case "${1:-}" in
     export PORT="${PORT:-8080}"
     # exec: the runtime itself receives Ctrl-C, not a shell or npm in between.
     exec "${command[@]}" ;;
+  publish )
+    ensure_installed
+    exec "$NODE" suite/commands/publish.ts "${@:2}" ;;
+  compare )
+    ensure_installed
+    exec "$NODE" suite/commands/compare-expectations.ts "${@:2}" ;;
+  catalogue )
+    ensure_installed
+    exec "$NODE" suite/commands/catalogue.ts "${@:2}" ;;
   matrix )
     ensure_installed
     exec "$NODE" suite/commands/matrix.ts "${@:2}" ;;

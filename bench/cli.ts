@@ -3,15 +3,17 @@
  *
  * Runs every scenario against each target and against its runtime's raw ceiling, prints the figures
  * side by side (each target's as a ratio to its ceiling's) and the issue's goals, and writes
- * results/bench.json. Exit 0: every scenario ran; 1: some broke (see `errors`); 2: could not run.
+ * runs/bench.json. Exit 0: every scenario ran; 1: some broke (see `errors`); 2: could not run.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
-import { killAllServers } from "../suite/harness/server-process.ts";
-import { ROOT, RuntimeMissingError, UnknownTargetError } from "../suite/harness/targets.ts";
+import { onCleanup, runCommand, UsageError } from "../suite/harness/command.ts";
+import { RUNS_DIR } from "../suite/harness/run-files.ts";
+import { ROOT } from "../suite/harness/targets.ts";
 import { ClientPool } from "./client-pool.ts";
-import { machineInfo, versions } from "./machine.ts";
+import { machineInfo } from "../suite/harness/machine.ts";
+import { versions } from "./versions.ts";
 import { detectPlacement, pinSelf } from "./placement.ts";
 import { compare, formatTable, goals, metricsFor, type BenchResults } from "./summary.ts";
 import { runSubject, type SubjectResult } from "./run-subject.ts";
@@ -24,13 +26,12 @@ const USAGE = `usage: ./run-test.sh bench <target>... [options]
   --clients N      the base population (default 1000; memory levels, 10x fan-out and the
                    connection limit scale with it)
   --repeats N      measured repeats of each scenario (default 3, at least 1)
-  --out FILE       where the results go (default results/bench.json)
+  --out FILE       where the results go (default runs/bench.json; ./run-test.sh publish copies it to results/)
   --no-ceilings    skip the raw ceilings (no ratios)
 
 Each target runs next to its runtime's raw ceiling (bench/ceilings/). Server and load clients run
 on separate cores where taskset allows. Exit 0: every scenario ran; 1: some broke; 2: could not run.`;
 
-class UsageError extends Error {}
 
 function positiveInteger(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -67,7 +68,7 @@ async function main(argv: string[]): Promise<number> {
   const settings = settingsFor(values.quick ? "quick" : "full", positiveInteger("--clients", values.clients, 1000), placement.openFiles.hard);
   settings.repeats = positiveInteger("--repeats", values.repeats, settings.repeats);
   const subjects = subjectsFor(positionals, !values["no-ceilings"]);
-  const out = values.out ?? join(ROOT, "results", "bench.json");
+  const out = values.out ?? join(RUNS_DIR, "bench.json");
 
   const startedAt = new Date();
   const started = performance.now();
@@ -80,12 +81,7 @@ async function main(argv: string[]): Promise<number> {
       `; load average ${atStart.loadAverage.join(" ")}`,
   );
   const pool = await ClientPool.start(settings.clientProcesses, placement.clientCpus);
-  const stopEverything = () => {
-    killAllServers();
-    void pool.stop();
-  };
-  process.once("SIGINT", () => (stopEverything(), process.exit(130)));
-  process.once("SIGTERM", () => (stopEverything(), process.exit(143)));
+  const removeCleanup = onCleanup(() => void pool.stop());
 
   const results: SubjectResult[] = [];
   try {
@@ -96,6 +92,7 @@ async function main(argv: string[]): Promise<number> {
       results.push(result);
     }
   } finally {
+    removeCleanup();
     await pool.stop();
   }
 
@@ -122,13 +119,4 @@ async function main(argv: string[]): Promise<number> {
   return results.some((r) => r.errors.length > 0) ? 1 : 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    killAllServers();
-    if (error instanceof UsageError) console.error(`bench: ${error.message}\n\n${USAGE}`);
-    else if (error instanceof UnknownTargetError || error instanceof RuntimeMissingError) console.error(`bench: ${error.message}`);
-    else console.error("bench: could not run:", error);
-    process.exit(2);
-  },
-);
+runCommand(main, { name: "bench", usage: USAGE });

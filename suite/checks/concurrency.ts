@@ -255,7 +255,7 @@ export const concurrencyMany: Check = {
   id: "concurrency.many",
   group: "C",
   kind: "outcome",
-  passes: "1,000 simultaneous streams all receive a broadcast within 1 s, and `/health` answers within 100 ms meanwhile. Figure: p99 delivery, ms",
+  passes: "1,000 simultaneous streams all receive a broadcast within 1 s, and `/health` answers within 100 ms meanwhile",
   seed: "handles concurrent requests",
   bounds: { streamsCount: MANY, deliveryMs: DELIVERY_BOUND_MS, healthMs: HEALTH_BOUND_MS, observeMs: DELIVERY_OBSERVE_MS },
   figure: { unit: "ms", label: "p99 delivery", bound: "deliveryMs" },

@@ -88,7 +88,7 @@ export const disconnectSignal: Check = {
   id: "disconnect.signal",
   group: "A",
   kind: "fact",
-  passes: "`request.signal` aborts within 1 s after the client closes its socket mid-stream; for FIN and RST closes, both while the server is idle (next event 5 s away) and while it writes. Figure: worst latency, ms",
+  passes: "`request.signal` aborts within 1 s after the client closes its socket mid-stream; for FIN and RST closes, both while the server is idle (next event 5 s away) and while it writes",
   bounds: { latencyMs: BOUND_MS, observeMs: OBSERVE_MS },
   figure: { unit: "ms", label: "worst latency", bound: "latencyMs" },
   calibration: {
@@ -123,7 +123,7 @@ export const disconnectProducerStops: Check = {
   id: "disconnect.producer-stops",
   group: "A",
   kind: "outcome",
-  passes: "the dispatcher drops the subscriber within 1 s and never writes to it again. Figure: ms",
+  passes: "the dispatcher drops the subscriber within 1 s and never writes to it again",
   seed: "stops thread/calling next()",
   bounds: { latencyMs: BOUND_MS, observeMs: OBSERVE_MS },
   figure: { unit: "ms", label: "worst latency", bound: "latencyMs" },

@@ -111,7 +111,7 @@ export const flushPerEvent: Check = {
   id: "flush.per-event",
   group: "B",
   kind: "outcome",
-  passes: "10 events published 100 ms apart each reach the client within 30 ms of publication, one at a time. Figure: worst delay, ms",
+  passes: "10 events published 100 ms apart each reach the client within 30 ms of publication, one at a time",
   seed: "properly sends chunks",
   bounds: { delayMs: EVENT_BOUND_MS, observeMs: EVENT_OBSERVE_MS, eventsCount: PER_EVENT_COUNT, spacingMs: PER_EVENT_SPACING_MS },
   figure: { unit: "ms", label: "worst delay", bound: "delayMs" },

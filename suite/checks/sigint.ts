@@ -6,7 +6,7 @@ export const sigintOpenStreams: Check = {
   id: "sigint.open-streams",
   group: "D",
   kind: "outcome",
-  passes: "SIGINT with 10 open streams: each client gets a final `shutdown` event and a clean end of stream (last chunk, then FIN, no RST); exit code 0 within 2 s; stderr empty. Figure: ms to exit",
+  passes: "SIGINT with 10 open streams: each client gets a final `shutdown` event and a clean end of stream (last chunk, then FIN, no RST); exit code 0 within 2 s; stderr empty",
   seed: "stops (cleanly) on Ctrl-C",
   bounds: { streamsCount: OPEN_STREAMS, exitMs: EXIT_BOUND_MS, observeMs: OBSERVE_MS },
   figure: { unit: "ms", label: "to exit", bound: "exitMs" },

@@ -1,7 +1,7 @@
 /**
- * Compares results/<target>.json with expectations/<target>.json and prints the differences.
- *
- *   node suite/commands/compare-expectations.ts [TARGET]... [--results DIR] [--partial]
+ * `./run-test.sh compare [TARGET]... [--results DIR] [--partial]`: compares the newest run of each
+ * target (runs/<target>.json; --results results for the published ones) with
+ * expectations/<target>.json and prints the differences.
  *
  * Without targets: every target that has an expectations file. Exit 0: no difference; 1: some
  * (regressions, fixes, new or missing checks); 2: a results or expectations file is missing or broken.
@@ -9,12 +9,11 @@
  * a difference (tests/expectations.test.ts does that itself).
  */
 import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
-import { ROOT } from "../harness/targets.ts";
 import { compareWithExpectations, describeDifferences, EXPECTATIONS_DIR, readExpectations, validateExpectations } from "../expectations/compare.ts";
-import { readTargetResults, resultsFileName, ResultsMissingError } from "../table/load.ts";
+import { runCommand, UsageError } from "../harness/command.ts";
+import { readRun, ResultsMissingError, runFile, RUNS_DIR } from "../harness/run-files.ts";
 
 export function compareTargets(targets: string[], resultsDir: string, partialRun: boolean): { lines: string[]; differences: number } {
   const lines: string[] = [];
@@ -24,7 +23,7 @@ export function compareTargets(targets: string[], resultsDir: string, partialRun
     if (!expectations) throw new ResultsMissingError(`no expectations/${target}.json`);
     const problems = validateExpectations(expectations, target);
     if (problems.length) throw new ResultsMissingError(`expectations/${target}.json: ${problems.join("; ")}`);
-    const results = readTargetResults(join(resultsDir, resultsFileName(target)));
+    const results = readRun(runFile(target, { dir: resultsDir }));
     const found = compareWithExpectations(results, expectations, { partialRun });
     differences += found.length;
     const described = describeDifferences(results, expectations, found);
@@ -33,28 +32,28 @@ export function compareTargets(targets: string[], resultsDir: string, partialRun
   return { lines, differences };
 }
 
-function main(argv: string[]): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { results: { type: "string" }, partial: { type: "boolean" } },
-  });
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { results: { type: "string" }, partial: { type: "boolean" } } });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
   const targets = positionals.length
     ? positionals
     : existsSync(EXPECTATIONS_DIR)
       ? readdirSync(EXPECTATIONS_DIR).filter((f) => f.endsWith(".json")).map((f) => f.slice(0, -".json".length))
       : [];
-  try {
-    const { lines, differences } = compareTargets(targets, values.results ?? join(ROOT, "results"), values.partial ?? false);
-    for (const line of lines) console.log(line);
-    return differences === 0 ? 0 : 1;
-  } catch (error) {
-    if (error instanceof ResultsMissingError || error instanceof SyntaxError) {
-      console.error(`expectations: ${error.message}`);
-      return 2;
-    }
-    throw error;
-  }
+  const { lines, differences } = compareTargets(targets, values.results ?? RUNS_DIR, values.partial ?? false);
+  for (const line of lines) console.log(line);
+  return differences === 0 ? 0 : 1;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) process.exit(main(process.argv.slice(2)));
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  runCommand(main, {
+    name: "run-test.sh compare",
+    usage: "usage: ./run-test.sh compare [TARGET]... [--results DIR] [--partial]",
+    userErrors: [ResultsMissingError, SyntaxError],
+  });
+}

@@ -15,7 +15,8 @@ import { parseArgs } from "node:util";
 import { checksOption, concurrencyOption, runCommand, UsageError } from "../harness/command.ts";
 import { buildMatrix, loadMatrixData, writeMatrix } from "../versions/matrix-report.ts";
 import { latestPatchOfEachMinor, nearest, publishedVersions, sortVersions, VersionSpecError } from "../versions/published.ts";
-import { describeResult, runtimeOfTarget, runVersion } from "../versions/run-version.ts";
+import { runtimeOfTarget, runVersion } from "../versions/run-version.ts";
+import { resultLine } from "./result-line.ts";
 
 const USAGE = "usage: ./run-test.sh matrix <target> [<version>...] [--minors A..B] [--only PATTERN]... [--concurrency N] [--report-only]";
 
@@ -61,7 +62,7 @@ async function main(argv: string[]): Promise<number> {
     const run = await runVersion(target, version, checks, {
       partial: values.only !== undefined,
       concurrency,
-      onResult: (r) => console.log(`  ${describeResult(r)}${r.status === "pass" ? "" : `\n            ${r.message}`}`),
+      onResult: (r) => console.log(resultLine(r)),
     });
     const passed = run.results.checks.filter((r) => r.status === "pass").length;
     console.log(`${target}@${run.version}: ${passed}/${run.results.checks.length} passed, wall time ${(run.results.wallMs / 1000).toFixed(1)} s; results in ${run.file}`);

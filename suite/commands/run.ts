@@ -1,27 +1,19 @@
 /**
- * `./run-test.sh <target>... [--only PATTERN]...`: runs the suite against each target, prints a line
- * per check and a summary, writes results/<target>.json; with several targets (`all`: every one) and
- * every check, publishes COMPATIBILITY.md, results/compat.json and results/report.html. Exit 0: every
- * check passed; 1: some did not; 2: the suite could not run.
+ * `./run-test.sh <target>... [--only PATTERN]...`: runs the suite against each target (`all`: every
+ * built-in one), prints a line per check and a summary, and writes each run to runs/<target>.json
+ * (runs/<target>.partial.json for a subset). It publishes nothing: `./run-test.sh publish` does.
+ * Exit 0: every check passed; 1: some did not; 2: the suite could not run.
  *
  * `--print-command <target>` prints the command that starts the target (NUL-separated) for
  * `./run-test.sh serve`, which `exec`s it so that Ctrl-C reaches the runtime itself.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
-import type { Check, CheckResult } from "../harness/check.ts";
+import type { Check } from "../harness/check.ts";
 import { checksOption, concurrencyOption, runCommand, UsageError } from "../harness/command.ts";
-import { runChecks, runInfo, type TargetResults } from "../harness/runner.ts";
-import { resolveTarget, ROOT, TARGET_NAMES, type Target } from "../harness/targets.ts";
-import { writeReport } from "../table/publish.ts";
-
-function formatResult(result: CheckResult): string {
-  const figure = result.figure ? `${result.figure.value} ${result.figure.unit} ${result.figure.label}` : "";
-  const status = result.status.padEnd(8);
-  const line = `  ${status}${result.id.padEnd(32)}${figure.padEnd(32)}(${(result.durationMs / 1000).toFixed(1)} s)`;
-  return result.status === "pass" ? line : `${line}\n            ${result.message}`;
-}
+import { writeRun } from "../harness/run-files.ts";
+import { runTarget, type TargetResults } from "../harness/runner.ts";
+import { resolveTarget, TARGET_NAMES, type Target } from "../harness/targets.ts";
+import { resultLine } from "./result-line.ts";
 
 interface RunOptions {
   checks: Check[];
@@ -31,22 +23,15 @@ interface RunOptions {
   out?: string;
 }
 
-/** Runs the checks on one target, prints a line per check and writes its results file. */
-async function runTarget(target: Target, options: RunOptions): Promise<TargetResults> {
-  const run = runInfo(target, options.concurrency);
-  console.log(`sse-compat: ${options.checks.length} checks on ${target.id} (${run.runtime} ${run.runtimeVersion}, ${run.server}, ${run.framework})`);
-  const startedAt = performance.now();
-  const results = await runChecks(target, options.checks, { concurrency: options.concurrency, onResult: (r) => console.log(formatResult(r)) });
-  const wallMs = Math.round(performance.now() - startedAt);
+/** Runs the checks on one target, prints a line per check and writes its run file. */
+async function runAndWrite(target: Target, options: RunOptions): Promise<TargetResults> {
+  console.log(`sse-compat: ${options.checks.length} checks on ${target.id} (${target.runtime}${target.runtimeVersion ? ` ${target.runtimeVersion}` : ""}, ${target.server}, ${target.framework})`);
+  const output = await runTarget(target, options.checks, { concurrency: options.concurrency, onResult: (r) => console.log(resultLine(r)) });
   // A subset (--only) goes to its own file: it must not replace the full run the table is made from.
-  const name = target.id.replace(/[^a-zA-Z0-9@._-]/g, "_") + (options.partial ? ".partial" : "");
-  const file = options.out ?? join(ROOT, "results", `${name}.json`);
-  mkdirSync(dirname(file), { recursive: true });
-  const output: TargetResults = { run, wallMs, checks: results };
-  writeFileSync(file, JSON.stringify(output, null, 2) + "\n");
-  const count = (status: string) => results.filter((r) => r.status === status).length;
+  const file = writeRun(output, { partial: options.partial, ...(options.out ? { file: options.out } : {}) });
+  const count = (status: string) => output.checks.filter((r) => r.status === status).length;
   const notPassed = ["fail", "timeout", "error", "skip"].map((s) => `${count(s)} ${s}`).join(", ");
-  console.log(`${target.id}: wall time ${(wallMs / 1000).toFixed(1)} s; ${notPassed}; results in ${file}`);
+  console.log(`${target.id}: wall time ${(output.wallMs / 1000).toFixed(1)} s; ${notPassed}; results in ${file}`);
   return output;
 }
 
@@ -84,17 +69,13 @@ async function main(argv: string[]): Promise<number> {
 
   const startedAt = performance.now();
   const runs: TargetResults[] = [];
-  for (const target of targets) runs.push(await runTarget(target, { checks, concurrency, out: values.out, partial: values.only !== undefined }));
+  for (const target of targets) runs.push(await runAndWrite(target, { checks, concurrency, out: values.out, partial: values.only !== undefined }));
   const all = runs.flatMap((r) => r.checks);
   const passed = all.filter((r) => r.status === "pass").length;
   const skipped = all.filter((r) => r.status === "skip").length;
   const failed = all.length - passed - skipped;
 
-  // Several targets, every check: publish the table (a subset would publish holes).
-  if (targets.length > 1 && !values.only) {
-    const { files } = writeReport(runs);
-    console.log(`published ${files.markdown}, ${files.compat}, ${files.html}`);
-  }
+  if (!values.only) console.log("publish the table from these runs with ./run-test.sh publish");
   if (targets.length > 1) console.log(`wall time ${((performance.now() - startedAt) / 1000).toFixed(1)} s for ${targets.length} targets`);
   console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
   return failed === 0 ? 0 : 1;

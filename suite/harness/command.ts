@@ -10,6 +10,22 @@ import { RuntimeMissingError, UnknownTargetError } from "./targets.ts";
 
 export class UsageError extends Error {}
 
+const cleanups = new Set<() => void>();
+
+/**
+ * Something besides the servers under test that must not outlive the command (the bench's client
+ * processes): run on Ctrl-C, SIGTERM and any failure. Returns the function that removes it again.
+ */
+export function onCleanup(cleanup: () => void): () => void {
+  cleanups.add(cleanup);
+  return () => cleanups.delete(cleanup);
+}
+
+function cleanUp(): void {
+  for (const cleanup of cleanups) cleanup();
+  killAllServers();
+}
+
 /** `--concurrency N`: how many checks run at once (default 4). */
 export function concurrencyOption(value: string | undefined): number {
   const concurrency = value === undefined ? 4 : Number(value);
@@ -39,7 +55,7 @@ export function runCommand(main: (argv: string[]) => Promise<number>, options: C
   // Ctrl-C during a run: no server under test may outlive the command.
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => {
-      killAllServers();
+      cleanUp();
       console.error(`${options.name}: interrupted by ${signal}`);
       process.exit(130);
     });
@@ -48,6 +64,7 @@ export function runCommand(main: (argv: string[]) => Promise<number>, options: C
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: unknown) => {
+      cleanUp();
       if (userErrors.some((kind) => error instanceof kind)) {
         console.error(`${options.name}: ${(error as Error).message}`);
         if (error instanceof UsageError) console.error(options.usage);

@@ -6,11 +6,13 @@ import { execFileSync } from "node:child_process";
 import { arch, platform, release } from "node:os";
 import { runCheck, type Check, type CheckResult } from "./check.ts";
 import { SCRUBBED_ENV } from "./server-process.ts";
+import { machineInfo, type MachineInfo } from "./machine.ts";
 import { libraryVersions, ROOT, type Target } from "./targets.ts";
 
 export interface RunInfo {
   date: string;
   target: string;
+  machine: MachineInfo;
   os: string;
   arch: string;
   runtime: string;
@@ -56,6 +58,7 @@ export function runInfo(target: Target, concurrency: number): RunInfo {
   return {
     date: new Date().toISOString(),
     target: target.id,
+    machine: machineInfo(),
     os: `${platform()} ${release()}`,
     arch: arch(),
     runtime: target.runtime,
@@ -71,6 +74,23 @@ export function runInfo(target: Target, concurrency: number): RunInfo {
       concurrency,
     },
   };
+}
+
+/**
+ * The one way a run is made: the run information, then every check, timed as a whole. Every command
+ * (run, matrix, bisect) and the expectations test go through it, and write what it returns with
+ * writeRun (run-files.ts).
+ */
+export async function runTarget(
+  target: Target,
+  checks: readonly Check[],
+  options: { concurrency?: number; onResult?: (result: CheckResult) => void } = {},
+): Promise<TargetResults> {
+  const concurrency = options.concurrency ?? 4;
+  const run = runInfo(target, concurrency);
+  const startedAt = performance.now();
+  const results = await runChecks(target, checks, { concurrency, ...(options.onResult ? { onResult: options.onResult } : {}) });
+  return { run, wallMs: Math.round(performance.now() - startedAt), checks: results };
 }
 
 /** Runs `checks` against `target`; `onResult` sees each result as it completes. */

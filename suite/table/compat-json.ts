@@ -15,7 +15,7 @@ import { SEED_ROWS } from "./rows.ts";
 import { findCuratedNote, type CuratedNote } from "../curated/notes.ts";
 import type { ReportModel } from "./model.ts";
 import { withoutUpstream, type Footnote } from "./footnotes.ts";
-import { PROVENANCE } from "./run-info.ts";
+import { provenance } from "./run-info.ts";
 
 export interface SupportStatement {
   version_added: string | false | null;
@@ -123,5 +123,5 @@ export function buildCompat(model: ReportModel, notes?: CuratedNote[]): CompatFi
       },
     };
   }
-  return { generated: PROVENANCE, runs, checks };
+  return { generated: provenance(model), runs, checks };
 }

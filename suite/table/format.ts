@@ -44,12 +44,24 @@ export function formatNumber(value: number): string {
   return Number(value.toFixed(digits)).toLocaleString("en-US", { maximumFractionDigits: digits });
 }
 
-/** "39.7 ms worst delay", "10 events received by both (of 10)". */
+/**
+ * "39.7 ms worst delay", "10 events received by both". A censored figure (nothing seen within the
+ * check's bound) reads as the bound it exceeded, "> 3 s", never as a measurement.
+ */
 export function formatFigure(figure: Figure | undefined, withLabel = true): string {
   if (!figure) return "";
-  const unit = UNIT[figure.unit];
-  const value = `${formatNumber(figure.value)}${unit ? ` ${unit}` : ""}`;
+  const value = figure.censored ? `> ${formatBound(figure.value, figure.unit)}` : formatAmount(figure.value, figure.unit);
   return withLabel ? `${value} ${figure.label}` : value;
+}
+
+function formatAmount(value: number, unit: Figure["unit"]): string {
+  const shown = UNIT[unit];
+  return `${formatNumber(value)}${shown ? ` ${shown}` : ""}`;
+}
+
+/** A bound as it was set: a second or more in seconds ("3 s"). */
+function formatBound(value: number, unit: Figure["unit"]): string {
+  return unit === "ms" && value >= 1000 ? `${formatNumber(value / 1000)} s` : formatAmount(value, unit);
 }
 
 export function isPass(status: Status | undefined): boolean {

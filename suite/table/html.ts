@@ -9,7 +9,7 @@ import { cellFigure, HTML_MARK, NOT_RUN_MARK, STATUS_MEANING, usualLabel } from 
 import { escapeHtml } from "./html-escape.ts";
 import type { Cell, ReportModel } from "./model.ts";
 import { withoutUpstream, type Footnote } from "./footnotes.ts";
-import { PROVENANCE, summariseRuns } from "./run-info.ts";
+import { provenance, summariseRuns } from "./run-info.ts";
 
 function renderCell(cell: Cell, rowLabel: string | undefined): string {
   if (!cell.result) return `<span class="status not-run" title="not run">${NOT_RUN_MARK}</span>`;
@@ -110,9 +110,9 @@ export function renderHtml(model: ReportModel, bench?: BenchResults): string {
   const summary = summariseRuns(model.columns);
   const runInfo =
     `<dl class="run">${summary.common.map(([label, value]) => `<dt>${escapeHtml(label)}</dt><dd>${escapeHtml(value)}</dd>`).join("")}</dl>` +
-    `<table class="runs"><thead><tr>${["target", "runtime", "server", "framework", "date", "wall time", "suite commit"].map((h) => `<th>${h}</th>`).join("")}</tr></thead><tbody>` +
+    `<table class="runs"><thead><tr>${["target", "runtime", "server", "framework", "date", "wall time", "suite commit", "machine"].map((h) => `<th>${h}</th>`).join("")}</tr></thead><tbody>` +
     summary.perTarget
-      .map((t) => `<tr>${[t.target, t.runtime, t.server, t.framework, t.date, t.wall, t.commit].map((v) => `<td>${escapeHtml(v)}</td>`).join("")}</tr>`)
+      .map((t) => `<tr>${[t.target, t.runtime, t.server, t.framework, t.date, t.wall, t.commit, t.machine].map((v) => `<td>${escapeHtml(v)}</td>`).join("")}</tr>`)
       .join("") +
     `</tbody></table>`;
   const footnotes = model.footnotes.length
@@ -123,7 +123,7 @@ export function renderHtml(model: ReportModel, bench?: BenchResults): string {
 <title>SSE compatibility: Node, Deno, Bun</title><style>${STYLE}</style></head>
 <body>
 <h1>SSE compatibility: Node, Deno, Bun</h1>
-<p class="provenance">${escapeHtml(PROVENANCE)}.</p>
+<p class="provenance">${escapeHtml(provenance(model))}.</p>
 ${runInfo}
 ${renderTables(model)}
 <h2>Figures</h2>

@@ -4,7 +4,7 @@ import { citation } from "../curated/citations.ts";
 import { cellFigure, LEGEND, NOT_RUN_MARK, STATUS_MARK, usualLabel } from "./format.ts";
 import type { Cell, ReportModel } from "./model.ts";
 import { withoutUpstream, type Footnote } from "./footnotes.ts";
-import { PROVENANCE, summariseRuns } from "./run-info.ts";
+import { provenance, summariseRuns } from "./run-info.ts";
 
 /** Table cells may hold neither pipes nor line breaks. */
 function escapeCell(text: string): string {
@@ -60,13 +60,13 @@ export function renderMarkdown(model: ReportModel, ranges: ExactRange[] = []): s
   const lines: string[] = [
     "# SSE compatibility: Node, Deno, Bun",
     "",
-    `> ${PROVENANCE}.`,
+    `> ${provenance(model)}.`,
     "",
     ...summary.common.map(([label, value]) => `- **${label}**: ${value}`),
     "",
-    row(["target", "runtime", "server", "framework", "date", "wall time", "suite commit"]),
-    row(Array(7).fill("---")),
-    ...summary.perTarget.map((t) => row([`\`${t.target}\``, t.runtime, t.server, t.framework, t.date, t.wall, t.commit])),
+    row(["target", "runtime", "server", "framework", "date", "wall time", "suite commit", "machine"]),
+    row(Array(8).fill("---")),
+    ...summary.perTarget.map((t) => row([`\`${t.target}\``, t.runtime, t.server, t.framework, t.date, t.wall, t.commit, t.machine])),
     "",
     "## The seed's questions",
     "",

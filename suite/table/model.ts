@@ -46,6 +46,8 @@ export interface GroupModel {
 }
 
 export interface ReportModel {
+  /** The command that made this table, as its header says. */
+  command: string;
   columns: Column[];
   seedRows: SeedRowModel[];
   groups: GroupModel[];
@@ -78,6 +80,8 @@ function columnOf(results: TargetResults): Column {
 
 export interface BuildOptions {
   notes?: CuratedNote[];
+  /** The command that builds the table (default `./run-test.sh publish`). */
+  command?: string;
 }
 
 export function buildModel(runs: TargetResults[], options: BuildOptions = {}): ReportModel {
@@ -128,7 +132,7 @@ export function buildModel(runs: TargetResults[], options: BuildOptions = {}): R
     title: group.title,
     rows: rows.map((row) => ({ id: row.id, kind: row.kind, cells: columns.map((_, column) => cellFor(row.id, column)) })),
   }));
-  return { columns, seedRows, groups, footnotes };
+  return { command: options.command ?? "./run-test.sh publish", columns, seedRows, groups, footnotes };
 }
 
 /** The worst status among a seed row's checks in one column (fail beats timeout beats error beats skip). */

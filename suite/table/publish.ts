@@ -1,35 +1,21 @@
 /**
- * Publishes the compatibility table from real runs: reads results/<target>.json for each target and
- * writes COMPATIBILITY.md (repository root), results/compat.json and results/report.html.
- *
- *   node suite/table/publish.ts [TARGET]... [--results DIR] [--out-root DIR]
- *
- * Without targets: every known target (node, deno, bun, ...) whose results file exists. `./run-test.sh
- * all` calls it after running each target. Exit 0 when written, 2 when a named target has no results.
+ * Publishing, its own step: `./run-test.sh publish [TARGET]...` copies the newest full run of each
+ * target from runs/ into results/ (every target that has one, or only those named), with the newest
+ * matrices, bisect logs and benchmark, and builds COMPATIBILITY.md, results/compat.json and
+ * results/report.html from every run in results/. A column keeps the date, commit and machine of
+ * its own run, so one target can update its column without rerunning the others.
  */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { parseArgs } from "node:util";
-import { pathToFileURL } from "node:url";
-import { ALL_CHECKS } from "../checks/registry.ts";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { PUBLISHED_DIR, readRun, ResultsMissingError, runFile, runFileName, RUNS_DIR } from "../harness/run-files.ts";
 import type { TargetResults } from "../harness/runner.ts";
-import { ROOT, TARGETS } from "../harness/targets.ts";
-import { buildCompat } from "./compat-json.ts";
+import { ROOT, TARGET_NAMES } from "../harness/targets.ts";
 import { readBenchResults } from "./bench-section.ts";
+import { buildCompat } from "./compat-json.ts";
 import { renderHtml } from "./html.ts";
-import { loadTargets, resultsFileName, ResultsMissingError } from "./load.ts";
 import { renderMarkdown } from "./markdown.ts";
-import { exactRanges, mergeRanges, readMatrices } from "./version-ranges.ts";
 import { buildModel, type ReportModel } from "./model.ts";
-
-export interface GenerateOptions {
-  /** Where results/<target>.json are read from and compat.json and report.html are written; default results/. */
-  resultsDir?: string;
-  /** Where COMPATIBILITY.md goes; default the repository root. */
-  outRoot?: string;
-  /** Targets to publish; default every known target with a results file. */
-  targets?: string[];
-}
+import { exactRanges, mergeRanges, readMatrices } from "./version-ranges.ts";
 
 export interface GeneratedReport {
   model: ReportModel;
@@ -37,10 +23,13 @@ export interface GeneratedReport {
 }
 
 /** Renders and writes the three outputs from target runs already in memory. */
-export function writeReport(runs: TargetResults[], options: { resultsDir?: string; outRoot?: string } = {}): GeneratedReport {
-  const resultsDir = options.resultsDir ?? join(ROOT, "results");
+export function writeReport(
+  runs: TargetResults[],
+  options: { resultsDir?: string; outRoot?: string; command?: string } = {},
+): GeneratedReport {
+  const resultsDir = options.resultsDir ?? PUBLISHED_DIR;
   const outRoot = options.outRoot ?? ROOT;
-  const model = buildModel(runs);
+  const model = buildModel(runs, options.command ? { command: options.command } : {});
   const files = {
     markdown: join(outRoot, "COMPATIBILITY.md"),
     compat: join(resultsDir, "compat.json"),
@@ -57,41 +46,53 @@ export function writeReport(runs: TargetResults[], options: { resultsDir?: strin
   return { model, files };
 }
 
-/** Reads the targets' result files, then writes the report. */
-export function generateReport(options: GenerateOptions = {}): GeneratedReport {
-  const resultsDir = options.resultsDir ?? join(ROOT, "results");
-  const targets = options.targets?.length
-    ? options.targets
-    : Object.keys(TARGETS).filter((t) => existsSync(join(resultsDir, resultsFileName(t))));
-  if (targets.length === 0) throw new ResultsMissingError(`no target results in ${resultsDir}: run ./run-test.sh <target> first`);
-  return writeReport(loadTargets(resultsDir, targets), { resultsDir, ...(options.outRoot ? { outRoot: options.outRoot } : {}) });
+export interface PublishOptions {
+  /** Targets whose newest run to publish; default every target with a full run in `runsDir`. */
+  targets?: string[];
+  runsDir?: string;
+  resultsDir?: string;
+  outRoot?: string;
+  command?: string;
 }
 
-function main(argv: string[]): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { results: { type: "string" }, "out-root": { type: "string" } },
-  });
-  try {
-    const { model, files } = generateReport({
-      targets: positionals,
-      ...(values.results ? { resultsDir: values.results } : {}),
-      ...(values["out-root"] ? { outRoot: values["out-root"] } : {}),
-    });
-    const automatic = model.footnotes.filter((f) => !f.curated).length;
-    console.log(
-      `report: ${model.columns.map((c) => c.target).join(", ")}; ${model.footnotes.length} footnotes (${automatic} without upstream reference yet)`,
-    );
-    for (const file of Object.values(files)) console.log(`  wrote ${file}`);
-    return 0;
-  } catch (error) {
-    if (error instanceof ResultsMissingError) {
-      console.error(`report: ${error.message}`);
-      return 2;
-    }
-    throw error;
+export interface Published {
+  report: GeneratedReport;
+  /** Files copied from runs/ into results/. */
+  copied: string[];
+}
+
+/** Is `name` in runs/ a full run of one target (not a subset, a matrix, a bisect log or the bench)? */
+function isFullRun(name: string): boolean {
+  return name.endsWith(".json") && !name.endsWith(".partial.json") && !/^(matrix-|bisect-|bench\.json$|compat\.json$)/.test(name);
+}
+
+export function publish(options: PublishOptions = {}): Published {
+  const runsDir = options.runsDir ?? RUNS_DIR;
+  const resultsDir = options.resultsDir ?? PUBLISHED_DIR;
+  const available = existsSync(runsDir) ? readdirSync(runsDir).sort() : [];
+  const named = options.targets?.length ? options.targets : undefined;
+  for (const target of named ?? []) {
+    if (!existsSync(runFile(target, { dir: runsDir }))) throw new ResultsMissingError(`no full run of ${target} in ${runsDir}: run ./run-test.sh ${target} first`);
   }
+  const runNames = named ? named.map((t) => runFileName(t)) : available.filter(isFullRun);
+  // Matrices, bisect logs and the bench are published whole with any publish that finds them newer.
+  const extras = named ? [] : available.filter((name) => /^(matrix-.*\.(md|json)|bisect-.*\.json|bench\.json)$/.test(name));
+  mkdirSync(resultsDir, { recursive: true });
+  const copied: string[] = [];
+  for (const name of [...runNames, ...extras]) {
+    if (runNames.includes(name)) readRun(join(runsDir, name)); // a broken run file is refused, not published
+    copyFileSync(join(runsDir, name), join(resultsDir, name));
+    copied.push(join(resultsDir, name));
+  }
+  const published = readdirSync(resultsDir).filter((name) => isFullRun(name) && !name.includes("@"));
+  // The built-in targets in their order, then any other target that has a published run.
+  const order = [...TARGET_NAMES.map((t) => runFileName(t)).filter((n) => published.includes(n)), ...published.filter((n) => !TARGET_NAMES.map((t) => runFileName(t)).includes(n))];
+  if (order.length === 0) throw new ResultsMissingError(`nothing to publish: no run in ${runsDir} or ${resultsDir}; run ./run-test.sh <target> first`);
+  const runs = order.map((name) => readRun(join(resultsDir, name)));
+  const report = writeReport(runs, {
+    resultsDir,
+    ...(options.outRoot ? { outRoot: options.outRoot } : {}),
+    command: options.command ?? `./run-test.sh publish${named ? ` ${named.join(" ")}` : ""}`,
+  });
+  return { report, copied: copied.map((file) => basename(file)) };
 }
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) process.exit(main(process.argv.slice(2)));

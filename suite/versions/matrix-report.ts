@@ -10,6 +10,7 @@ import { join, relative } from "node:path";
 import { ALL_CHECKS } from "../checks/registry.ts";
 import type { Figure, Status } from "../harness/check.ts";
 import type { TargetResults } from "../harness/runner.ts";
+import { RUNS_DIR } from "../harness/run-files.ts";
 import { ROOT, TARGETS, RUNTIME_PACKAGES, type RuntimeName } from "../harness/targets.ts";
 import { contradictedClaim, type UpstreamClaim } from "../curated/notes.ts";
 import { formatFigure, LEGEND, STATUS_MARK } from "../table/format.ts";
@@ -27,8 +28,8 @@ export interface BisectLog {
   runs: number;
 }
 
-export function bisectLogFile(target: string, check: string, resultsDir = join(ROOT, "results")): string {
-  return join(resultsDir, `bisect-${target}@${check}.json`);
+export function bisectLogFile(target: string, check: string, dir = RUNS_DIR): string {
+  return join(dir, `bisect-${target}@${check}.json`);
 }
 
 export interface RunSource {
@@ -54,15 +55,15 @@ function observe(data: MatrixData, id: string, observation: Observation): void {
   data.observations.set(id, list);
 }
 
-/** Every result of `target` at an exact runtime version under `resultsDir`. */
-export function loadMatrixData(target: string, resultsDir = join(ROOT, "results")): MatrixData {
+/** Every result of `target` at an exact runtime version under `dir` (runs/). */
+export function loadMatrixData(target: string, dir = RUNS_DIR): MatrixData {
   const runtime = TARGETS[target]!.runtime;
   const data: MatrixData = { target, runtime, observations: new Map(), runs: [] };
-  if (!existsSync(resultsDir)) return data;
+  if (!existsSync(dir)) return data;
   const versioned = new RegExp(`^${target.replace(/[.-]/g, "\\$&")}@(\\d+\\.\\d+\\.\\d+)(\\.partial)?\\.json$`);
   const bisectLog = new RegExp(`^bisect-${target.replace(/[.-]/g, "\\$&")}@.+\\.json$`);
-  for (const name of readdirSync(resultsDir).sort()) {
-    const file = join(resultsDir, name);
+  for (const name of readdirSync(dir).sort()) {
+    const file = join(dir, name);
     const shown = relative(ROOT, file);
     const match = versioned.exec(name);
     if (match || name === `${target}.json`) {
@@ -221,8 +222,8 @@ export function matrixJson(model: MatrixModel): unknown {
   };
 }
 
-export function writeMatrix(model: MatrixModel, resultsDir = join(ROOT, "results")): { markdown: string; json: string } {
-  const files = { markdown: join(resultsDir, `matrix-${model.target}.md`), json: join(resultsDir, `matrix-${model.target}.json`) };
+export function writeMatrix(model: MatrixModel, dir = RUNS_DIR): { markdown: string; json: string } {
+  const files = { markdown: join(dir, `matrix-${model.target}.md`), json: join(dir, `matrix-${model.target}.json`) };
   writeFileSync(files.markdown, renderMatrixMarkdown(model));
   writeFileSync(files.json, JSON.stringify(matrixJson(model), null, 2) + "\n");
   return files;

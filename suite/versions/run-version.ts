@@ -1,14 +1,12 @@
 /**
  * One run of some checks on one target at one runtime version, written where `./run-test.sh
- * <target>@<version>` writes it: results/<target>@<version>.json for every check, .partial.json for
+ * <target>@<version>` writes it: runs/<target>@<version>.json for every check, .partial.json for
  * a subset. The matrix and bisect commands run versions one after another through this (2 cores).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
 import type { Check, CheckResult } from "../harness/check.ts";
-import { runChecks, runInfo, type TargetResults } from "../harness/runner.ts";
-import { resolveTarget, ROOT, TARGETS, UnknownTargetError, type RuntimeName } from "../harness/targets.ts";
-import { formatFigure } from "../table/format.ts";
+import { runFile, writeRun } from "../harness/run-files.ts";
+import { runTarget, type TargetResults } from "../harness/runner.ts";
+import { resolveTarget, TARGETS, UnknownTargetError, type RuntimeName } from "../harness/targets.ts";
 
 export interface VersionRun {
   version: string;
@@ -24,16 +22,6 @@ export function runtimeOfTarget(target: string): RuntimeName {
   return spec.runtime;
 }
 
-export function resultsFile(target: string, version: string, partial: boolean, resultsDir = join(ROOT, "results")): string {
-  return join(resultsDir, `${target}@${version}${partial ? ".partial" : ""}.json`);
-}
-
-/** One line per result, as suite/commands/run.ts prints them. */
-export function describeResult(result: CheckResult): string {
-  const figure = formatFigure(result.figure);
-  return `${result.status.padEnd(8)}${result.id.padEnd(32)}${figure.padEnd(34)}(${(result.durationMs / 1000).toFixed(1)} s)`;
-}
-
 export async function runVersion(
   target: string,
   version: string,
@@ -42,14 +30,8 @@ export async function runVersion(
 ): Promise<VersionRun> {
   // Installs the version on first use (npm's progress on stderr); refuses one below the runtime's floor.
   const resolved = resolveTarget(`${target}@${version}`);
-  const run = runInfo(resolved, options.concurrency);
-  const startedAt = performance.now();
-  const checksRun = await runChecks(resolved, checks, { concurrency: options.concurrency, ...(options.onResult ? { onResult: options.onResult } : {}) });
-  const results: TargetResults = { run, wallMs: Math.round(performance.now() - startedAt), checks: checksRun };
-  const file = resultsFile(target, resolved.runtimeVersion ?? version, options.partial);
-  if (options.write !== false) {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, JSON.stringify(results, null, 2) + "\n");
-  }
+  const results = await runTarget(resolved, checks, { concurrency: options.concurrency, ...(options.onResult ? { onResult: options.onResult } : {}) });
+  const file = runFile(`${target}@${resolved.runtimeVersion ?? version}`, { partial: options.partial });
+  if (options.write !== false) writeRun(results, { partial: options.partial, file });
   return { version: resolved.runtimeVersion ?? version, file, results };
 }

@@ -1,0 +1,599 @@
+"""
+Hand measurements of the seed app on each server, with small stdlib clients (raw sockets, so that
+a close can be a FIN or an RST, and a chunked body is decoded by hand).
+
+    /usr/bin/python3 servers/seed/probe.py [server ...] [--long] [--slow] [--json FILE]
+
+Every scenario starts a fresh server (PORT=0, SSE_OBSERVATIONS=ndjson, SSE_CONTROL=1) in its own
+process group, as the suite does, and kills the group afterwards. Every wait is bounded. `--long`
+adds a stream held open for 40 s (gunicorn's worker timeout is 30 s); `--slow` adds a client that
+stops reading while 200 events of 100 KB are published. Times are ms on this process's monotonic
+clock, from the client's action to the arrival of the server's record or bytes.
+
+This is not the suite: it prints what it saw, and judges nothing.
+"""
+import http.client
+import json
+import os
+import re
+import select
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PYTHON = "/usr/bin/python3"
+SERVERS = ("wsgiref", "cherrypy", "waitress", "paste", "gunicorn-sync", "gunicorn-gevent")
+
+
+def now():
+    return time.monotonic() * 1000
+
+
+def r1(x):
+    return None if x is None else round(x, 1)
+
+
+# ---------------------------------------------------------------------------------------------------
+
+
+class Server:
+    def __init__(self, name, env=None, sigint="default"):
+        self.name = name
+        e = {k: v for k, v in os.environ.items() if not re.fullmatch(r"TEST|VITEST.*|NODE_ENV|CI|PYTHON.*", k)}
+        e.update(PORT="0", SSE_OBSERVATIONS="ndjson", SSE_CONTROL="1")
+        e.update(env or {})
+
+        def child_setup():
+            # The dispositions the child starts with: SIGINT default (Python then installs its
+            # KeyboardInterrupt handler) or ignored (it must then stay ignored).
+            signal.signal(signal.SIGINT, signal.SIG_IGN if sigint == "ignored" else signal.SIG_DFL)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+        self.started_at = now()
+        self.proc = subprocess.Popen([PYTHON, os.path.join(HERE, "serve.py"), name], stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, env=e, start_new_session=True, preexec_fn=child_setup)
+        self.records, self.noise, self.stderr = [], [], []
+        self.cond = threading.Condition()
+        self.exit_at = None
+        threading.Thread(target=self._read_stdout, daemon=True).start()
+        threading.Thread(target=self._read_stderr, daemon=True).start()
+        threading.Thread(target=self._wait, daemon=True).start()
+        self.port = None
+
+    def _read_stdout(self):
+        for raw in self.proc.stdout:
+            at = now()
+            line = raw.decode("utf-8", "replace").rstrip("\n")
+            record = None
+            if line.startswith("{"):
+                try:
+                    record = json.loads(line)
+                except ValueError:
+                    pass
+            with self.cond:
+                if isinstance(record, dict) and "type" in record:
+                    record["at"] = at
+                    self.records.append(record)
+                else:
+                    self.noise.append((at, line))
+                self.cond.notify_all()
+
+    def _read_stderr(self):
+        for raw in self.proc.stderr:
+            with self.cond:
+                self.stderr.append((now(), raw.decode("utf-8", "replace").rstrip("\n")))
+                self.cond.notify_all()
+
+    def _wait(self):
+        self.proc.wait()
+        with self.cond:
+            self.exit_at = now()
+            self.cond.notify_all()
+
+    def wait_record(self, test, timeout_ms, since=0.0):
+        deadline = now() + timeout_ms
+        with self.cond:
+            while True:
+                for r in self.records:
+                    if r["at"] >= since and test(r):
+                        return r
+                left = deadline - now()
+                if left <= 0:
+                    return None
+                self.cond.wait(left / 1000)
+
+    def of(self, kind, **match):
+        with self.cond:
+            return [r for r in self.records if r["type"] == kind and all(r.get(k) == v for k, v in match.items())]
+
+    def ready(self, timeout_ms=15000):
+        record = self.wait_record(lambda r: r["type"] == "listening", timeout_ms)
+        if record is None:
+            raise RuntimeError(f"{self.name}: no listening record; stderr: {self.stderr_text()[-500:]}")
+        self.port = int(record["port"])
+        self.listening = record
+        return self
+
+    def wait_exit(self, timeout_ms):
+        deadline = now() + timeout_ms
+        with self.cond:
+            while self.exit_at is None and now() < deadline:
+                self.cond.wait(0.05)
+            return self.exit_at
+
+    def stderr_text(self, since=0.0):
+        with self.cond:
+            return "\n".join(line for at, line in self.stderr if at >= since)
+
+    def signal(self, sig, group=False):
+        at = now()
+        if self.exit_at is None:
+            try:
+                os.killpg(self.proc.pid, sig) if group else os.kill(self.proc.pid, sig)
+            except ProcessLookupError:
+                pass
+        return at
+
+    def kill(self):
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.proc.wait(5)
+
+    def request(self, method, path, body=None, timeout_ms=3000):
+        started = now()
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout_ms / 1000)
+        try:
+            payload = None if body is None else json.dumps(body)
+            conn.request(method, path, body=payload, headers={"content-type": "application/json"} if payload else {})
+            response = conn.getresponse()
+            text = response.read().decode()
+            return {"status": response.status, "body": text, "ms": r1(now() - started)}
+        except Exception as error:
+            return {"status": None, "error": f"{type(error).__name__}: {error}", "ms": r1(now() - started)}
+        finally:
+            conn.close()
+
+
+class Stream:
+    """A raw SSE client: head, chunked or plain body, events with their arrival times."""
+
+    def __init__(self, port, path="/events", headers=None):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+        self.sock.setblocking(False)
+        lines = [f"GET {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Accept: text/event-stream"]
+        lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
+        self.opened_at = now()
+        self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        self.cond = threading.Condition()
+        self.head = None
+        self.head_at = None
+        self.events, self.retries, self.comments = [], [], 0
+        self.bytes = 0
+        self.end = None  # (at, how)
+        self.paused = False
+        self.closing = False
+        self._raw = b""
+        self._body = b""
+        self._chunked = False
+        self._text = ""
+        self._event = {}
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        while not self.closing:
+            if self.paused:
+                time.sleep(0.02)
+                continue
+            try:
+                ready, _, _ = select.select([self.sock], [], [], 0.05)
+                if not ready:
+                    continue
+                data = self.sock.recv(65536)
+            except (OSError, ValueError) as error:
+                if not self.closing:
+                    self._finish(f"error: {type(error).__name__}: {error}")
+                return
+            if not data:
+                self._finish("eof")
+                return
+            self._feed(data, now())
+
+    def _finish(self, how):
+        with self.cond:
+            if self.end is None:
+                self.end = (now(), how)
+            self.cond.notify_all()
+
+    def _feed(self, data, at):
+        with self.cond:
+            self.bytes += len(data)
+            if self.head is None:
+                self._raw += data
+                if b"\r\n\r\n" not in self._raw:
+                    return
+                head, rest = self._raw.split(b"\r\n\r\n", 1)
+                lines = head.decode("latin-1").split("\r\n")
+                headers = {}
+                for line in lines[1:]:
+                    k, _, v = line.partition(":")
+                    headers[k.strip().lower()] = v.strip()
+                self.head = {"statusLine": lines[0], "headers": headers}
+                self.head_at = at
+                self._chunked = "chunked" in headers.get("transfer-encoding", "").lower()
+                data = rest
+            if self._chunked:
+                self._body += data
+                while True:
+                    if b"\r\n" not in self._body:
+                        break
+                    size_line, rest = self._body.split(b"\r\n", 1)
+                    size = int(size_line.split(b";")[0] or b"0", 16)
+                    if size == 0:
+                        self.end = (at, "last chunk")
+                        self._body = b""
+                        break
+                    if len(rest) < size + 2:
+                        break
+                    self._sse(rest[:size].decode("utf-8", "replace"), at)
+                    self._body = rest[size + 2:]
+            else:
+                self._sse(data.decode("utf-8", "replace"), at)
+            self.cond.notify_all()
+
+    def _sse(self, text, at):
+        self._text += text
+        while True:
+            m = re.search(r"\r\n|\r|\n", self._text)
+            if not m or (m.group() == "\r" and m.end() == len(self._text)):
+                return
+            line, self._text = self._text[:m.start()], self._text[m.end():]
+            if line == "":
+                if "data" in self._event:
+                    self.events.append({"at": at, "id": self._event.get("id"), "event": self._event.get("event", "message"),
+                                        "data": "\n".join(self._event["data"])})
+                self._event = {}
+            elif line.startswith(":"):
+                self.comments += 1
+            else:
+                field, _, value = line.partition(":")
+                value = value[1:] if value.startswith(" ") else value
+                if field == "data":
+                    self._event.setdefault("data", []).append(value)
+                elif field in ("id", "event"):
+                    self._event[field] = value
+                elif field == "retry":
+                    self.retries.append(value)
+
+    def wait(self, test, timeout_ms):
+        deadline = now() + timeout_ms
+        with self.cond:
+            while not test(self):
+                left = deadline - now()
+                if left <= 0 or (self.end is not None and not test(self)):
+                    return test(self)
+                self.cond.wait(min(left, 50) / 1000)
+            return True
+
+    def wait_head(self, timeout_ms):
+        self.wait(lambda s: s.head is not None, timeout_ms)
+        return self.head
+
+    def wait_event(self, test, timeout_ms):
+        found = []
+
+        def check(s):
+            for e in s.events:
+                if test(e):
+                    found.append(e)
+                    return True
+            return False
+
+        self.wait(check, timeout_ms)
+        return found[0] if found else None
+
+    def close_fin(self):
+        at = now()
+        self.closing = True
+        try:
+            self.sock.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
+        self.sock.close()
+        return at
+
+    def close_rst(self):
+        at = now()
+        self.closing = True
+        try:
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        except OSError:
+            pass
+        self.sock.close()
+        return at
+
+    def destroy(self):
+        if not self.closing:
+            self.close_rst()
+
+
+# ---------------------------------------------------------------------------------------------------
+# Scenarios
+
+
+def readiness_and_cadence(name):
+    server = Server(name)
+    try:
+        server.ready()
+        listening = server.listening
+        out = {"readyMs": r1(listening["at"] - server.started_at), "port": server.port,
+               "stdoutBeforeListening": [line for at, line in server.noise if at <= listening["at"]],
+               "listeningIsFirstRecord": server.records[0]["type"] == "listening"}
+        probe = socket.create_connection(("127.0.0.1", server.port), timeout=2)
+        probe.close()
+        out["portAccepts"] = True
+        s = Stream(server.port)
+        head = s.wait_head(3000)
+        out["headMs"] = r1(s.head_at - s.opened_at) if head else None
+        out["statusLine"] = head and head["statusLine"]
+        out["headers"] = head and {k: v for k, v in head["headers"].items() if k not in ("date",)}
+        s.wait(lambda st: len([e for e in st.events if e["event"] == "progress"]) >= 21, 4000)
+        progress = [e for e in s.events if e["event"] == "progress"]
+        out["retryFirst"] = s.retries[:1]
+        out["firstProgressMs"] = r1(progress[0]["at"] - s.opened_at) if progress else None
+        gaps = [b["at"] - a["at"] for a, b in zip(progress, progress[1:])]
+        if gaps:
+            out["progressGapMs"] = {"n": len(gaps), "mean": r1(sum(gaps) / len(gaps)), "min": r1(min(gaps)), "max": r1(max(gaps))}
+        out["sample"] = progress[0]["data"] if progress else None
+        s.destroy()
+        return out
+    finally:
+        server.kill()
+
+
+def two_streams_and_publish(name):
+    server = Server(name).ready()
+    out = {}
+    try:
+        a = Stream(server.port)
+        a.wait_head(3000)
+        b = Stream(server.port)
+        head_b = b.wait_head(3000)
+        out["secondHeadMs"] = r1(b.head_at - b.opened_at) if head_b else None
+        out["health"] = server.request("GET", "/health", timeout_ms=3000)
+        sent = now()
+        published = server.request("POST", "/control/publish", {"event": "hello", "data": "line 1\nline 2\r\nline 3"}, timeout_ms=3000)
+        out["publish"] = published
+        event_id = json.loads(published["body"])["id"] if published.get("status") == 200 else None
+        for label, s in (("a", a), ("b", b)):
+            e = s.wait_event(lambda e: e["event"] == "hello", 3000) if event_id else None
+            out[f"deliveredTo_{label}"] = None if e is None else {"ms": r1(e["at"] - sent), "id": e["id"], "data": e["data"]}
+        out["badEventName"] = server.request("POST", "/control/publish", {"event": "x\nevent: forged", "data": "y"}, timeout_ms=3000).get("status")
+        if head_b is None:
+            # The second stream waits: does it start once the first one goes?
+            closed_at = a.close_rst()
+            head_b = b.wait_head(3000)
+            out["secondHeadAfterFirstClosedMs"] = r1(b.head_at - closed_at) if head_b else None
+        a.destroy()
+        b.destroy()
+        return out
+    finally:
+        server.kill()
+
+
+def many_streams(name, count=20):
+    server = Server(name, env={"SSE_PRODUCER_MS": "0"}).ready()
+    try:
+        streams = [Stream(server.port) for _ in range(count)]
+        deadline = now() + 4000
+        for s in streams:
+            s.wait_head(max(1, deadline - now()))
+        heads = sum(1 for s in streams if s.head is not None)
+        subscribed = max([r["subscribers"] for r in server.of("subscribed")] or [0])
+        health = server.request("GET", "/health", timeout_ms=2000)
+        for s in streams:
+            s.destroy()
+        return {"opened": count, "headsWithin4s": heads, "maxSubscribers": subscribed, "healthWhileOpen": health}
+    finally:
+        server.kill()
+
+
+def disconnect(name, close, producer_ms, observe_ms):
+    server = Server(name, env={"SSE_PRODUCER_MS": str(producer_ms)}).ready()
+    try:
+        s = Stream(server.port)
+        sub_record = server.wait_record(lambda r: r["type"] == "subscribed", 3000)
+        sub = sub_record["sub"]
+        if producer_ms:
+            s.wait_event(lambda e: e["event"] == "progress", 3000)
+        else:
+            s.wait_head(3000)
+            time.sleep(0.2)
+        closed_at = s.close_fin() if close == "fin" else s.close_rst()
+        cancelled = server.wait_record(lambda r: r["type"] == "stream-cancelled" and r["sub"] == sub, observe_ms, since=closed_at)
+        dropped = server.wait_record(lambda r: r["type"] == "unsubscribed" and r["sub"] == sub, 200 if cancelled else 1, since=closed_at)
+        time.sleep(0.3)
+        steps_after = [r for r in server.of("producer-step", sub=sub) if r["at"] > closed_at]
+        stderr = server.stderr_text(since=closed_at)
+        stats = server.request("GET", "/stats", timeout_ms=2000)
+        alive = json.loads(stats["body"]).get("generatorsAlive") if stats.get("status") == 200 else None
+        return {
+            "close": close, "producerMs": producer_ms,
+            "closeCalledMs": r1(cancelled["at"] - closed_at) if cancelled else None,
+            "unsubscribedMs": r1(dropped["at"] - closed_at) if dropped else None,
+            "mechanism": dropped and dropped["mechanism"],
+            "nextCallsAfterClose": len(steps_after),
+            "stderrLines": len([l for l in stderr.split("\n") if l.strip()]),
+            "stderrFirst": stderr.split("\n")[:3] if stderr else [],
+            "generatorsAliveAfter": alive,
+        }
+    finally:
+        server.kill()
+
+
+def stop(name, sig, group=False, second_after_ms=8000, observe_ms=8000):
+    server = Server(name).ready()
+    try:
+        s = Stream(server.port)
+        s.wait_event(lambda e: e["event"] == "progress", 3000)
+        sent_at = server.signal(sig, group)
+        out = {"signal": signal.Signals(sig).name, "to": "process group" if group else "pid"}
+        exit_at = server.wait_exit(second_after_ms)
+        if exit_at is None:
+            still = server.request("GET", "/health", timeout_ms=1000)
+            out["afterFirstSignal"] = {"alive": True, "health": still.get("status"), "streamEnded": s.end and {"ms": r1(s.end[0] - sent_at), "how": s.end[1]}}
+            second_at = server.signal(sig, group)
+            exit_at = server.wait_exit(observe_ms)
+            out["secondSignal"] = True
+            if exit_at is None:
+                server.kill()
+                exit_at = server.wait_exit(3000)
+                out["killed"] = True
+            else:
+                out["exitAfterSecondMs"] = r1(exit_at - second_at)
+        out["exitMs"] = r1(exit_at - sent_at) if exit_at else None
+        code = server.proc.returncode
+        out["exit"] = f"signal {signal.Signals(-code).name}" if code is not None and code < 0 else f"code {code}"
+        out["streamEnd"] = s.end and {"ms": r1(s.end[0] - sent_at), "how": s.end[1]}
+        stderr = server.stderr_text(since=sent_at)
+        out["stderrLines"] = len([l for l in stderr.split("\n") if l.strip()])
+        out["stderrTail"] = [l for l in stderr.split("\n") if l.strip()][-3:]
+        out["records"] = [{k: v for k, v in r.items() if k in ("type", "signal", "how", "code", "reason", "mechanism", "threadsLeft", "pid")}
+                          | {"ms": r1(r["at"] - sent_at)}
+                          for r in server.records if r["at"] >= sent_at and r["type"] not in ("producer-step",)]
+        s.destroy()
+        return out
+    finally:
+        server.kill()
+
+
+def sigint_ignored(name):
+    server = Server(name, sigint="ignored").ready()
+    try:
+        s = Stream(server.port)
+        s.wait_event(lambda e: e["event"] == "progress", 3000)
+        before = len(s.events)
+        sent_at = server.signal(signal.SIGINT)
+        exited = server.wait_exit(1500)
+        after = len(s.events)
+        return {"listeningSigint": server.listening.get("sigint"), "exited": exited is not None,
+                "eventsDuring1500ms": after - before,
+                "keyboardInterrupt": "KeyboardInterrupt" in server.stderr_text(since=sent_at),
+                "records": [r["type"] for r in server.records if r["at"] >= sent_at and r["type"] != "producer-step"]}
+    finally:
+        server.kill()
+
+
+def long_stream(name, hold_ms=40000):
+    server = Server(name, env={"SSE_PRODUCER_MS": "1000"}).ready()
+    try:
+        s = Stream(server.port)
+        s.wait_event(lambda e: e["event"] == "progress", 3000)
+        s.wait(lambda st: st.end is not None, hold_ms)
+        return {"heldMs": hold_ms, "streamEnded": s.end and {"ms": r1(s.end[0] - s.opened_at), "how": s.end[1]},
+                "records": [r["type"] for r in server.records if r["type"] not in ("producer-step",)],
+                "stderr": [l for l in server.stderr_text().split("\n") if l.strip()][:4]}
+    finally:
+        server.kill()
+
+
+def slow_client(name, events=200, size=100_000):
+    server = Server(name, env={"SSE_PRODUCER_MS": "0", "SSE_HEARTBEAT_MS": "0"}).ready()
+    try:
+        slow = Stream(server.port)
+        slow.wait_head(3000)
+        slow.paused = True
+        fast = Stream(server.port)
+        if fast.wait_head(3000) is None:
+            slow.destroy()
+            fast.destroy()
+            return {"skipped": "no second stream (the server serves one at a time)"}
+
+        def stats():
+            r = server.request("GET", "/stats", timeout_ms=3000)
+            return json.loads(r["body"]) if r.get("status") == 200 else {}
+
+        before = stats()
+        delays, peak = [], before.get("memory", {}).get("rss", 0)
+        for i in range(events):
+            sent = now()
+            r = server.request("POST", "/control/publish", {"event": "bulk", "size": size}, timeout_ms=5000)
+            if r.get("status") != 200:
+                return {"failedAt": i, "publish": r}
+            event_id = str(json.loads(r["body"])["id"])
+            e = fast.wait_event(lambda e: e["id"] == event_id, 5000)
+            delays.append(e["at"] - sent if e else None)
+            fast.events.clear()
+            if i % 20 == 19:
+                peak = max(peak, stats().get("memory", {}).get("rss", 0))
+        after = stats()
+        got = sorted(d for d in delays if d is not None)
+        overflow = server.of("overflow")
+        slow.destroy()
+        fast.destroy()
+        return {"published": events, "eventBytes": size, "rssBeforeMb": round(before["memory"]["rss"] / 1e6, 1),
+                "rssPeakMb": round(max(peak, after["memory"]["rss"]) / 1e6, 1),
+                "fastP50": r1(got[len(got) // 2]) if got else None, "fastP99": r1(got[int(len(got) * 0.99) - 1]) if got else None,
+                "fastMissing": len([d for d in delays if d is None]),
+                "overflow": overflow[:1], "dropped": after.get("dropped"), "slowBytesReceived": slow.bytes,
+                "stderrLines": len([l for l in server.stderr_text().split("\n") if l.strip()])}
+    finally:
+        server.kill()
+
+
+def run(name, long=False, slow=False):
+    result = {"server": name}
+
+    def attempt(key, fn, *args, **kwargs):
+        started = now()
+        try:
+            result[key] = fn(*args, **kwargs)
+        except Exception as error:
+            result[key] = {"error": f"{type(error).__name__}: {error}"}
+        print(f"  {key}: {json.dumps(result[key])[:400]} ({round((now() - started) / 1000, 1)} s)", flush=True)
+
+    print(f"== {name}", flush=True)
+    attempt("cadence", readiness_and_cadence, name)
+    attempt("two", two_streams_and_publish, name)
+    attempt("many", many_streams, name)
+    for close in ("fin", "rst"):
+        attempt(f"disconnect_{close}_writing", disconnect, name, close, 100, 3000)
+    attempt("disconnect_fin_idle", disconnect, name, "fin", 0, 12000)
+    attempt("sigint", stop, name, signal.SIGINT)
+    if name.startswith("gunicorn"):
+        attempt("sigint_group", stop, name, signal.SIGINT, group=True)
+    attempt("sigterm", stop, name, signal.SIGTERM, second_after_ms=36000, observe_ms=3000)
+    attempt("sigint_ignored", sigint_ignored, name)
+    if long:
+        attempt("long", long_stream, name)
+    if slow:
+        attempt("slow", slow_client, name)
+    return result
+
+
+def main(argv):
+    args = [a for a in argv[1:] if not a.startswith("--")]
+    json_path = None
+    if "--json" in argv:
+        json_path = argv[argv.index("--json") + 1]
+        args = [a for a in args if a != json_path]
+    names = args or list(SERVERS)
+    for n in names:
+        if n not in SERVERS:
+            print(f"unknown server {n}; known: {', '.join(SERVERS)}", file=sys.stderr)
+            return 2
+    results = [run(n, long="--long" in argv, slow="--slow" in argv) for n in names]
+    if json_path:
+        with open(json_path, "w") as f:
+            json.dump(results, f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,56 @@
+/**
+ * CHECKS.md, the repository's own catalogue, rendered from the registry: what every id means, its
+ * kind, what passes, its bounds and figure, and the fixtures that must make it fail. A clone without
+ * ../shared can read it; `./run-test.sh catalogue` writes it and a test keeps it current.
+ */
+import type { Check } from "../harness/check.ts";
+import { GROUPS, SEED_QUESTIONS } from "../checks/groups.ts";
+import { ALL_CHECKS } from "../checks/registry.ts";
+
+const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+function bounds(check: Check): string {
+  const entries = Object.entries(check.bounds);
+  return entries.length ? entries.map(([name, value]) => `${name} ${value.toLocaleString("en-US")}`).join(", ") : "—";
+}
+
+function figure(check: Check): string {
+  if (!check.figure) return "—";
+  return `${check.figure.label} (${check.figure.unit})${check.figure.bound ? `, judged by ${check.figure.bound}` : ""}`;
+}
+
+export function renderCatalogue(checks: readonly Check[] = ALL_CHECKS): string {
+  const lines = [
+    "# The check catalogue",
+    "",
+    "<!-- Generated from suite/checks/ by `./run-test.sh catalogue`; do not edit by hand. -->",
+    "",
+    "Every check of the suite, as its declaration in `suite/checks/` states it. Each records a **status**:",
+    "`pass`, `fail`, `timeout` (did not settle in its bound: a hang is a finding), `error` (the harness itself",
+    "broke, with the cause) or `skip` (a precondition is missing, with the reason); a **figure**, measured or",
+    "censored (nothing seen within the bound: shown as \"> bound\"); and the evidence. A *fact* runs with the",
+    "app's mitigations off (what a plain app gets from the runtime); an *outcome* is what a user of our",
+    "dispatcher gets. Every check names the broken fixtures (`tests/fixtures/`) it must flag, each for its",
+    "flaw; the calibration test proves it. Ids are stable: results, expectations and the table key on them.",
+    "",
+    "## The seed's questions",
+    "",
+    "| question | answered by |",
+    "|---|---|",
+    ...SEED_QUESTIONS.map((q) => `| ${q} | ${checks.filter((c) => c.seed === q).map((c) => `\`${c.id}\``).join(", ")} |`),
+    "",
+  ];
+  for (const group of GROUPS) {
+    const members = checks.filter((c) => c.group === group.letter);
+    if (members.length === 0) continue;
+    lines.push(`## ${group.letter}. ${group.title}${"seed" in group ? ` — ${group.seed}` : ""}`, "");
+    lines.push("| id | kind | what passes | bounds | figure | must flag |", "|---|---|---|---|---|---|");
+    for (const check of members) {
+      const fixtures = Object.keys(check.calibration).map((f) => `\`${f}\``).join(", ");
+      const passesOn = check.passesOn ? ` (passes on ${check.passesOn.map((t) => `\`${t}\``).join(", ")})` : "";
+      lines.push(`| \`${check.id}\` | ${check.kind} | ${cell(check.passes)} | ${bounds(check)} | ${cell(figure(check))} | ${fixtures}${passesOn} |`);
+    }
+    lines.push("");
+  }
+  return lines.join("\n");
+}

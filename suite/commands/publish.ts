@@ -1,0 +1,28 @@
+/**
+ * `./run-test.sh publish [TARGET]...`: the table from the newest run of each target (see
+ * suite/table/publish.ts). Exit 0 when written, 2 when there is nothing to publish.
+ */
+import { parseArgs } from "node:util";
+import { runCommand, UsageError } from "../harness/command.ts";
+import { ResultsMissingError } from "../harness/run-files.ts";
+import { publish } from "../table/publish.ts";
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: {} });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { report, copied } = publish({ targets: parsed.positionals });
+  console.log(`publish: ${copied.length ? `copied ${copied.join(", ")} from runs/ into results/` : "no new run in runs/; rebuilt from results/"}`);
+  console.log(`publish: ${report.model.columns.map((c) => `${c.target} (${c.run.date})`).join(", ")}`);
+  for (const file of Object.values(report.files)) console.log(`  wrote ${file}`);
+  return 0;
+}
+
+runCommand(main, {
+  name: "run-test.sh publish",
+  usage: "usage: ./run-test.sh publish [TARGET]... (default: every target with a full run in runs/)",
+  userErrors: [ResultsMissingError],
+});

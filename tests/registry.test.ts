@@ -1,0 +1,81 @@
+/**
+ * The registry is the one declaration of every check: these tests hold it to that. The brief for
+ * checks (../shared/CHECKS.md, beside the repository) lists ids that later issues add; each id there
+ * is either in the registry or named below with the issue that adds it.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { renderCatalogue } from "../suite/catalogue/render.ts";
+import { ALL_CHECKS } from "../suite/checks/registry.ts";
+import { ROOT } from "../suite/harness/targets.ts";
+
+const BRIEF = join(ROOT, "..", "shared", "CHECKS.md");
+
+/** Ids of the brief that no check implements yet, each with the open issue that adds it. */
+const PENDING: Record<string, string> = {
+  "browser.open-latency": "issue 12 (three browser engines)",
+  "browser.connection-limit": "issue 12",
+  "browser.cross-origin": "issue 12",
+  "flush.compressed": "issue 13 (what users hit in the field)",
+  "protocol.no-transform": "issue 13",
+  "proxy.buffering": "issue 13",
+  "idle.server-timeouts": "issue 13",
+  "disconnect.write-settles": "issue 13",
+  "error.mid-stream": "issue 13",
+  "disconnect.no-leak-long": "issue 13",
+  "backpressure.pull": "issue 13",
+  "stop.deadline-force": "issue 13",
+  "protocol.head": "issue 13",
+  "flush.burst": "issue 13",
+  "h2.flush": "issue 13",
+  "h2.disconnect": "issue 13",
+  "h2.headers": "issue 13",
+};
+
+/** The check ids of the brief: the first cell of its tables' rows. */
+function briefIds(text: string): string[] {
+  return [...text.matchAll(/^\| `([a-z0-9]+\.[a-z0-9-]+)` \|/gm)].map((m) => m[1]!);
+}
+
+describe("the registry", () => {
+  test("declares each id once", () => {
+    const ids = ALL_CHECKS.map((check) => check.id);
+    expect(ids.length).toBe(new Set(ids).size);
+  });
+
+  test("judges each figure by one of the check's own bounds", () => {
+    const problems = ALL_CHECKS.filter((c) => c.figure?.bound !== undefined && !(c.figure.bound in c.bounds)).map((c) => `${c.id}: ${c.figure!.bound}`);
+    expect(problems).toEqual([]);
+  });
+
+  test("names for each check only fixtures that exist", () => {
+    const missing = ALL_CHECKS.flatMap((c) => Object.keys(c.calibration).filter((f) => !existsSync(join(ROOT, "tests", "fixtures", `${f}.ts`))).map((f) => `${c.id}: ${f}`));
+    expect(missing).toEqual([]);
+  });
+
+  test("is what CHECKS.md says (regenerate it with ./run-test.sh catalogue)", () => {
+    expect(readFileSync(join(ROOT, "CHECKS.md"), "utf8")).toBe(renderCatalogue());
+  });
+});
+
+describe.skipIf(!existsSync(BRIEF))(`the brief ${existsSync(BRIEF) ? "" : "(skipped: no ../shared/CHECKS.md beside the repository)"}`, () => {
+  const brief = existsSync(BRIEF) ? readFileSync(BRIEF, "utf8") : "";
+
+  test("finds check ids in the brief", () => {
+    expect(briefIds(brief).length).toBeGreaterThan(20);
+  });
+
+  test("every id of the brief is in the registry, or pending with the issue that adds it", () => {
+    const registered = new Set(ALL_CHECKS.map((c) => c.id));
+    expect(briefIds(brief).filter((id) => !registered.has(id) && !(id in PENDING))).toEqual([]);
+  });
+
+  test("no id is both registered and pending", () => {
+    expect(ALL_CHECKS.map((c) => c.id).filter((id) => id in PENDING)).toEqual([]);
+  });
+
+  test("every pending id is in the brief", () => {
+    expect(Object.keys(PENDING).filter((id) => !briefIds(brief).includes(id))).toEqual([]);
+  });
+});
