@@ -4,6 +4,7 @@
  */
 import { Hono, type Context } from "hono";
 import { DispatcherClosedError, type EventDispatcher } from "./dispatcher.ts";
+import { openEventStream, SSE_HEADERS, type EventsRouteOptions } from "./events-route.ts";
 import type { Platform } from "./platform.ts";
 import { demoPage } from "./demo-page.ts";
 import { SseEncodingError } from "./sse.ts";
@@ -20,20 +21,9 @@ export interface AppOptions {
    * timeout (Bun closes a connection idle for 10 s by default: `server.timeout(request, 0)`).
    */
   onStream?: (c: Context) => void;
-  /**
-   * Whether streams with mitigations on listen to `request.signal` (default true). A runtime whose
-   * signal misbehaves turns it off and relies on the stream's cancel() alone; facts
-   * (`mitigations=0`) always listen, to show what the runtime does.
-   */
-  requestSignal?: boolean;
+  /** See EventsRouteOptions.requestSignal. */
+  requestSignal?: EventsRouteOptions["requestSignal"];
 }
-
-export const SSE_HEADERS = {
-  "content-type": "text/event-stream; charset=utf-8",
-  "cache-control": "no-cache",
-  // Proxies such as nginx buffer responses unless told not to.
-  "x-accel-buffering": "no",
-} as const;
 
 const MAX_GENERATED_BYTES = 64 * 1024 * 1024;
 
@@ -44,28 +34,14 @@ export function createApp(options: AppOptions): Hono {
 
   app.get("/", (c) => c.html(demoPage));
 
-  /**
-   * Query: `heartbeat=0` turns the heartbeat off for this stream; `mitigations=0` turns every
-   * workaround off (no early `retry:` write, no heartbeat, no timeout override), so that the stream
-   * shows what the runtime does by itself.
-   */
+  // The route's logic is events-route.ts, shared with the Elysia app.
   app.get("/events", (c) => {
-    const mitigations = c.req.query("mitigations") !== "0";
-    try {
-      // Before subscribing: if it throws, no subscription is left behind.
-      if (mitigations) options.onStream?.(c);
-      const listenToSignal = !mitigations || (options.requestSignal ?? true);
-      const subscription = dispatcher.subscribe({
-        signal: listenToSignal ? c.req.raw.signal : undefined,
-        lastEventId: c.req.header("last-event-id") ?? null,
-        heartbeat: mitigations && c.req.query("heartbeat") !== "0",
-        openWithRetry: mitigations,
-      });
-      return c.body(subscription.stream, 200, SSE_HEADERS);
-    } catch (error) {
-      if (error instanceof DispatcherClosedError) return c.text("shutting down\n", 503);
-      throw error;
-    }
+    const stream = openEventStream(
+      dispatcher,
+      { signal: c.req.raw.signal, query: (name) => c.req.query(name), header: (name) => c.req.header(name) },
+      { onStream: () => options.onStream?.(c), ...(options.requestSignal === undefined ? {} : { requestSignal: options.requestSignal }) },
+    );
+    return stream ? c.body(stream, 200, SSE_HEADERS) : c.text("shutting down\n", 503);
   });
 
   app.get("/health", (c) =>

@@ -14,8 +14,7 @@
  *   (it tests `!signal.aborted` inside the abort handler).
  */
 import { Elysia, sse as elysiaSse, type ElysiaConfig } from "elysia";
-import { SSE_HEADERS } from "./app.ts";
-import { DispatcherClosedError } from "./dispatcher.ts";
+import { openEventStream, SSE_HEADERS } from "./events-route.ts";
 import type { PreparedServer } from "./server.ts";
 
 export interface ElysiaAppOptions {
@@ -30,27 +29,20 @@ export function createElysiaApp(prepared: PreparedServer, options: ElysiaAppOpti
   const { dispatcher } = prepared;
   return (
     new Elysia({ adapter: options.adapter })
-      // Query as in src/app.ts: `heartbeat=0`, `mitigations=0` (no early retry, no heartbeat, no timeout override).
+      // The route's logic is events-route.ts, shared with the Hono app.
       .get("/events", ({ request, query, headers, set, server }) => {
-        const mitigations = query.mitigations !== "0";
-        try {
-          // Before subscribing: if it throws, no subscription is left behind.
-          if (mitigations) options.onStream?.(request, server);
-          const listenToSignal = !mitigations || (options.requestSignal ?? true);
-          const subscription = dispatcher.subscribe({
-            signal: listenToSignal ? request.signal : undefined,
-            lastEventId: headers["last-event-id"] ?? null,
-            heartbeat: mitigations && query.heartbeat !== "0",
-            openWithRetry: mitigations,
-          });
-          Object.assign(set.headers, SSE_HEADERS);
-          // The bytes are already SSE: Elysia passes Uint8Array chunks through unformatted.
-          return elysiaSse(subscription.stream);
-        } catch (error) {
-          if (!(error instanceof DispatcherClosedError)) throw error;
+        const stream = openEventStream(
+          dispatcher,
+          { signal: request.signal, query: (name) => query[name], header: (name) => headers[name] },
+          { onStream: () => options.onStream?.(request, server), ...(options.requestSignal === undefined ? {} : { requestSignal: options.requestSignal }) },
+        );
+        if (!stream) {
           set.status = 503;
           return "shutting down\n";
         }
+        Object.assign(set.headers, SSE_HEADERS);
+        // The bytes are already SSE: Elysia passes Uint8Array chunks through unformatted.
+        return elysiaSse(stream);
       })
       .mount(prepared.app.fetch)
   );

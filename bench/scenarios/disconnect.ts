@@ -7,6 +7,7 @@
 import { openStream } from "../../suite/harness/control.ts";
 import type { BenchContext } from "../context.ts";
 import { round, stat, type Stat } from "../histogram.ts";
+import { percentile } from "../../suite/harness/percentile.ts";
 
 export interface DisconnectResult {
   p50Ms: Stat;
@@ -46,11 +47,6 @@ export async function probeDisconnects(ctx: BenchContext, count: number): Promis
   const probes: Probe[] = [];
   for (let i = 0; i < count; i++) probes.push(await probe(ctx));
   return probes;
-}
-
-function percentile(sorted: number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 /** Summarises the probes of each repeat, with the clock offset known once all records are in. */

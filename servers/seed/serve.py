@@ -21,6 +21,7 @@ the handlers below only print a record and then do what Python would have done w
 import atexit
 import os
 import platform
+import select
 import signal
 import sys
 import threading
@@ -93,13 +94,29 @@ def _signal_record(name, action):
 
 
 def install_signal_records():
-    # Only where Python's own behaviour is in place: a SIGINT the parent ignored stays ignored
-    # (Python installs its KeyboardInterrupt handler only when SIGINT is not ignored at start).
-    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-        def on_sigint(signum, frame):
-            _signal_record("SIGINT", "KeyboardInterrupt in the main thread (Python's default)")
-            signal.default_int_handler(signum, frame)
-        signal.signal(signal.SIGINT, on_sigint)
+    """
+    SIGINT keeps Python's own handler (KeyboardInterrupt in the main thread), untouched: the record
+    comes from signal.set_wakeup_fd, to which the C-level handler writes the signal number, read by
+    a watcher thread. No Python frame is added to the traceback a server prints, and a SIGINT the
+    parent ignored stays ignored (Python then installs no handler, and nothing is written).
+
+    SIGTERM's default action (termination, no Python code runs) cannot be observed that way: where
+    it is in place, a handler prints the records and then restores SIG_DFL and re-sends the signal
+    to the process, which ends as it would have.
+    """
+    if threading.current_thread() is threading.main_thread():
+        read_end, write_end = os.pipe()
+        os.set_blocking(write_end, False)
+        os.set_blocking(read_end, False)
+        STATE["signal_pipe"] = read_end
+        signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
+
+        def watch():
+            while True:
+                select.select([read_end], [], [])
+                _drain_signal_pipe()
+
+        threading.Thread(target=watch, name="signal-records", daemon=True).start()
     if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
         def on_sigterm(signum, frame):
             _signal_record("SIGTERM", "terminated by the signal (its default action)")
@@ -107,6 +124,29 @@ def install_signal_records():
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             os.kill(os.getpid(), signal.SIGTERM)
         signal.signal(signal.SIGTERM, on_sigterm)
+
+
+def _drain_signal_pipe():
+    """Records the signals the C-level handler wrote to the wakeup pipe; called by the watcher
+    thread and, once more, by the main thread when the server returns (a daemon thread may not get
+    to run before the interpreter exits)."""
+    read_end = STATE.get("signal_pipe")
+    if read_end is None:
+        return
+    try:
+        data = os.read(read_end, 64)
+    except BlockingIOError:
+        return
+    for signum in data:
+        if signum == signal.SIGINT:
+            _signal_record("SIGINT", _int_action())
+
+
+def _int_action():
+    handler = signal.getsignal(signal.SIGINT)
+    if handler is signal.default_int_handler:
+        return "KeyboardInterrupt in the main thread (Python's default)"
+    return f"handler {_disposition(signal.SIGINT)}"
 
 
 def _ms_since_signal():
@@ -309,7 +349,10 @@ def main(argv):
         install_signal_records()
         runner = run_bottle
     try:
-        runner(name, config)
+        try:
+            runner(name, config)
+        finally:
+            _drain_signal_pipe()
     except SystemExit as exit_:
         code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
         STATE.update(code=code, reason=f"SystemExit({exit_.code!r})")

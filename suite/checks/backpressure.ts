@@ -6,6 +6,7 @@
 import { type Check, fail, measured, pass } from "../harness/check.ts";
 import { openStream, publish, stats } from "../harness/control.ts";
 import { round } from "../harness/wait.ts";
+import { ascending, percentile } from "../harness/percentile.ts";
 
 const EVENT_BYTES = 100_000;
 const TOTAL_BYTES = 20_000_000;
@@ -18,11 +19,6 @@ interface ServerStats {
   overflowed?: number;
   dropped?: number;
   memory: { rss: number };
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
 export const backpressureSlowClient: Check = {
@@ -60,7 +56,8 @@ export const backpressureSlowClient: Check = {
     peakRss = Math.max(peakRss, after.memory.rss);
 
     const growthMb = round((peakRss - before.memory.rss) / 1e6);
-    const p99 = round(percentile(delays, 99));
+    const sortedDelays = ascending(delays);
+    const p99 = round(percentile(sortedDelays, 99) ?? NaN);
     const slowEnd = server.records.find((r) => r.type === "unsubscribed" && r.sub === slow.sub);
     const overflow = server.records.find((r) => r.type === "overflow" && r.sub === slow.sub);
     const handling = overflow
@@ -70,7 +67,7 @@ export const backpressureSlowClient: Check = {
       published: { events, eventBytes: EVENT_BYTES },
       rssBeforeMb: round(before.memory.rss / 1e6),
       rssPeakMb: round(peakRss / 1e6),
-      fastClient: { p50: round(percentile(delays, 50)), p99, max: round(Math.max(...delays)) },
+      fastClient: { p50: round(percentile(sortedDelays, 50) ?? NaN), p99, max: round(Math.max(...delays)) },
       slowClient: { bytesReceived: slow.client.bytesReceived, handling, policy: after.overflowPolicy ?? null, overflowed: after.overflowed ?? null, dropped: after.dropped ?? null },
     };
     const figure = measured(growthMb);

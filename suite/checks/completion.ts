@@ -54,45 +54,40 @@ async function observeCompletion(server: ServerProcess, ending: Ending): Promise
     followUps.push(await openStream(server, { path: "/events?mitigations=0" }));
     await stats(server);
   };
-  try {
-    // One event first: the stream is really flowing (and Bun.serve has sent its headers) before the end.
-    await publish(server, { event: "before-end", data: "x" });
-    await client.waitForEvent((e) => e.event === "before-end", END_BOUND_MS, "the event before the end");
-    const ended = await endStreams(server);
-    if (ended.ended !== 1) throw new Error(`POST /control/end-streams ended ${ended.ended} streams, expected 1`);
-    const clientEndAt =
-      ending === "close"
-        ? (await client.waitForEnd(END_BOUND_MS)).at
-        : await client.waitUntil(() => client.lastChunkAt !== undefined, END_BOUND_MS, "the last chunk on a keep-alive connection").then(() => client.lastChunkAt!);
+  // One event first: the stream is really flowing (and Bun.serve has sent its headers) before the end.
+  await publish(server, { event: "before-end", data: "x" });
+  await client.waitForEvent((e) => e.event === "before-end", END_BOUND_MS, "the event before the end");
+  const ended = await endStreams(server);
+  if (ended.ended !== 1) throw new Error(`POST /control/end-streams ended ${ended.ended} streams, expected 1`);
+  const clientEndAt =
+    ending === "close"
+      ? (await client.waitForEnd(END_BOUND_MS)).at
+      : await client.waitUntil(() => client.lastChunkAt !== undefined, END_BOUND_MS, "the last chunk on a keep-alive connection").then(() => client.lastChunkAt!);
+  await followUp();
+  if (ending === "keep-alive") {
+    client.closeFin();
+    await client.waitForEnd(END_BOUND_MS);
     await followUp();
-    if (ending === "keep-alive") {
-      client.closeFin();
-      await client.waitForEnd(END_BOUND_MS);
-      await followUp();
-    }
-
-    const endRecord = server.records.find((r) => r.type === "unsubscribed" && r.sub === sub);
-    const lateRecords = server.records
-      .filter((r) => (r.type === "signal-aborted" || r.type === "stream-cancelled") && r.sub === sub)
-      .map((r) => ({
-        type: r.type,
-        afterEnd: r.afterEnd === true,
-        msAfterServerEnd: endRecord ? round(r.t - endRecord.t) : null,
-        msAfterClientEnd: round(r.at - clientEndAt),
-        ...(r.reason !== undefined ? { reason: r.reason } : {}),
-      }));
-    return {
-      ending,
-      sub,
-      endMechanism: endRecord ? String(endRecord.mechanism) : null,
-      clientEnd: ending === "close" && client.end ? { how: client.end.how, lastChunk: client.end.lastChunk } : { how: "last chunk, then our FIN on the idle connection", lastChunk: true },
-      lateRecords,
-      stderr: server.stderr,
-    };
-  } finally {
-    client.socket.destroy();
-    for (const f of followUps) f.client.socket.destroy();
   }
+
+  const endRecord = server.records.find((r) => r.type === "unsubscribed" && r.sub === sub);
+  const lateRecords = server.records
+    .filter((r) => (r.type === "signal-aborted" || r.type === "stream-cancelled") && r.sub === sub)
+    .map((r) => ({
+      type: r.type,
+      afterEnd: r.afterEnd === true,
+      msAfterServerEnd: endRecord ? round(r.t - endRecord.t) : null,
+      msAfterClientEnd: round(r.at - clientEndAt),
+      ...(r.reason !== undefined ? { reason: r.reason } : {}),
+    }));
+  return {
+    ending,
+    sub,
+    endMechanism: endRecord ? String(endRecord.mechanism) : null,
+    clientEnd: ending === "close" && client.end ? { how: client.end.how, lastChunk: client.end.lastChunk } : { how: "last chunk, then our FIN on the idle connection", lastChunk: true },
+    lateRecords,
+    stderr: server.stderr,
+  };
 }
 
 function judgeCompletion(observations: CompletionObservation[]): Verdict {

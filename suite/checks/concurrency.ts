@@ -5,9 +5,10 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { censored, type Check, fail, measured, pass, type Verdict } from "../harness/check.ts";
 import { health, publish, stats } from "../harness/control.ts";
-import { RawSseClient } from "../harness/raw-client.ts";
+import type { RawSseClient } from "../harness/raw-client.ts";
 import type { ServerProcess } from "../harness/server-process.ts";
 import { round } from "../harness/wait.ts";
+import { percentile } from "../harness/percentile.ts";
 
 /** Server settings: no demo producer, so that every event on the wire is one the check published. */
 const ENV = { SSE_PRODUCER_MS: "0" };
@@ -45,7 +46,7 @@ async function openClients(server: ServerProcess, count: number, batch: number):
   });
   while (clients.length < count) {
     const size = Math.min(batch, count - clients.length);
-    const opened = await Promise.allSettled(Array.from({ length: size }, () => RawSseClient.open(server.port)));
+    const opened = await Promise.allSettled(Array.from({ length: size }, () => server.connect()));
     for (const result of opened) if (result.status === "fulfilled") clients.push(result.value);
     const refused = opened.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (refused) return done(`connect ${clients.length + 1} of ${count} failed: ${String(refused.reason)}`);
@@ -62,10 +63,6 @@ async function openClients(server: ServerProcess, count: number, batch: number):
   const headless = heads.filter((h) => h.status === "rejected").length;
   if (headless) return done(`${headless} of ${count} subscribed streams got no response head within ${OPEN_BOUND_MS} ms`);
   return done();
-}
-
-function closeAll(clients: RawSseClient[]): void {
-  for (const client of clients) client.socket.destroy();
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -92,41 +89,37 @@ export const concurrencyTwo: Check = {
     const server = await ctx.start({ env: ENV });
     // Both at once, as two browser tabs would: neither waits for the other's response.
     const { clients, problem } = await openClients(server, 2, 2);
-    try {
-      if (problem) return fail(`two simultaneous streams: ${problem}`, measured(0));
-      const sent: string[] = [];
-      for (let n = 1; n <= TWO_EVENTS; n++) {
-        sent.push(String(n));
-        await publish(server, { event: "tick", data: String(n) });
-      }
-      const ticks = (c: RawSseClient) => c.events.filter((e) => e.event === "tick").map((e) => e.data);
-      await Promise.allSettled(
-        clients.map((c) => c.waitUntil(() => ticks(c).length >= TWO_EVENTS || c.end !== undefined, TWO_DELIVERY_MS, "every event")),
-      );
-      const streams = clients.map((c, i) => {
-        const got = ticks(c);
-        return {
-          stream: i + 1,
-          received: got,
-          missing: sent.filter((d) => !got.includes(d)),
-          inOrder: got.every((d, k) => d === sent[k]),
-          end: c.end ?? null,
-        };
-      });
-      const both = sent.filter((d) => streams.every((s) => s.received.includes(d))).length;
-      const figure = measured(both);
-      const evidence = { streams };
-      const wrong = streams.filter((s) => s.missing.length || !s.inOrder || s.received.length !== TWO_EVENTS);
-      if (wrong.length) {
-        const detail = wrong
-          .map((s) => `stream ${s.stream} got [${s.received.join(",")}]${s.missing.length ? `, missing [${s.missing.join(",")}]` : ""}`)
-          .join("; ");
-        return fail(`not every event reached both streams within ${TWO_DELIVERY_MS} ms: ${detail}`, figure, evidence);
-      }
-      return pass(`both simultaneous streams received all ${TWO_EVENTS} events, in order`, figure, evidence);
-    } finally {
-      closeAll(clients);
+    if (problem) return fail(`two simultaneous streams: ${problem}`, measured(0));
+    const sent: string[] = [];
+    for (let n = 1; n <= TWO_EVENTS; n++) {
+      sent.push(String(n));
+      await publish(server, { event: "tick", data: String(n) });
     }
+    const ticks = (c: RawSseClient) => c.events.filter((e) => e.event === "tick").map((e) => e.data);
+    await Promise.allSettled(
+      clients.map((c) => c.waitUntil(() => ticks(c).length >= TWO_EVENTS || c.end !== undefined, TWO_DELIVERY_MS, "every event")),
+    );
+    const streams = clients.map((c, i) => {
+      const got = ticks(c);
+      return {
+        stream: i + 1,
+        received: got,
+        missing: sent.filter((d) => !got.includes(d)),
+        inOrder: got.every((d, k) => d === sent[k]),
+        end: c.end ?? null,
+      };
+    });
+    const both = sent.filter((d) => streams.every((s) => s.received.includes(d))).length;
+    const figure = measured(both);
+    const evidence = { streams };
+    const wrong = streams.filter((s) => s.missing.length || !s.inOrder || s.received.length !== TWO_EVENTS);
+    if (wrong.length) {
+      const detail = wrong
+        .map((s) => `stream ${s.stream} got [${s.received.join(",")}]${s.missing.length ? `, missing [${s.missing.join(",")}]` : ""}`)
+        .join("; ");
+      return fail(`not every event reached both streams within ${TWO_DELIVERY_MS} ms: ${detail}`, figure, evidence);
+    }
+    return pass(`both simultaneous streams received all ${TWO_EVENTS} events, in order`, figure, evidence);
   },
 };
 
@@ -185,20 +178,16 @@ function describeProbes(probes: HealthProbe[]) {
   };
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
 function summarise(latencies: (number | null)[]) {
   const received = latencies.filter((ms): ms is number => ms !== null).sort((a, b) => a - b);
   const missing = latencies.length - received.length;
   // A stream that never got the event counts as the slowest, so the p99 cannot hide it.
-  const p99 = percentile([...received, ...Array<number>(missing).fill(Infinity)], 99);
+  const p99 = percentile([...received, ...Array<number>(missing).fill(Infinity)], 99)!;
   return {
     streams: latencies.length,
     received: received.length,
     minMs: received.length ? round(received[0]!) : null,
-    medianMs: received.length ? round(percentile(received, 50)) : null,
+    medianMs: received.length ? round(percentile(received, 50)!) : null,
     p99Ms: Number.isFinite(p99) ? round(p99) : null,
     maxMs: received.length ? round(received.at(-1)!) : null,
     late: received.filter((ms) => ms > DELIVERY_BOUND_MS).length,
@@ -271,30 +260,26 @@ export const concurrencyMany: Check = {
     const server = await ctx.start({ env: ENV });
     const opened = await openClients(server, MANY, CONNECT_BATCH);
     const { clients } = opened;
-    try {
-      const openEvidence = { opened: clients.length, openMs: opened.ms, subscribersCounted: opened.subscribers };
-      if (opened.problem) {
-        return fail(`${MANY} simultaneous streams: ${opened.problem}`, censored(DELIVERY_OBSERVE_MS), openEvidence);
-      }
-      // A first broadcast, not judged, so that the one measured is not the first run of cold code in
-      // the server and in the harness (the harness's own parsing of 1,000 streams included).
-      const warmUp = await broadcast(server, clients, "warm-up");
-      const subscribersBefore = (await stats(server)).subscribers;
-      const loopDelay = monitorEventLoopDelay({ resolution: 1 });
-      loopDelay.enable();
-      const measured = await broadcast(server, clients, "measured");
-      loopDelay.disable();
-      const harnessLoopDelayMaxMs = round(loopDelay.max / 1e6);
-      return judgeMany(measured.latencies, measured.probes, {
-        ...openEvidence,
-        subscribersBefore,
-        warmUp: { ...summarise(warmUp.latencies), health: describeProbes(warmUp.probes) },
-        // Latencies are taken when the harness reads each socket: a busy harness inflates them.
-        harnessLoopDelayMaxMs,
-      });
-    } finally {
-      closeAll(clients);
+    const openEvidence = { opened: clients.length, openMs: opened.ms, subscribersCounted: opened.subscribers };
+    if (opened.problem) {
+      return fail(`${MANY} simultaneous streams: ${opened.problem}`, censored(DELIVERY_OBSERVE_MS), openEvidence);
     }
+    // A first broadcast, not judged, so that the one measured is not the first run of cold code in
+    // the server and in the harness (the harness's own parsing of 1,000 streams included).
+    const warmUp = await broadcast(server, clients, "warm-up");
+    const subscribersBefore = (await stats(server)).subscribers;
+    const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+    loopDelay.enable();
+    const measured = await broadcast(server, clients, "measured");
+    loopDelay.disable();
+    const harnessLoopDelayMaxMs = round(loopDelay.max / 1e6);
+    return judgeMany(measured.latencies, measured.probes, {
+      ...openEvidence,
+      subscribersBefore,
+      warmUp: { ...summarise(warmUp.latencies), health: describeProbes(warmUp.probes) },
+      // Latencies are taken when the harness reads each socket: a busy harness inflates them.
+      harnessLoopDelayMaxMs,
+    });
   },
 };
 

@@ -45,17 +45,13 @@ function envFor(moment: Moment): Record<string, string> {
 async function observeClose(server: ServerProcess, variant: Variant, mitigations: boolean, recordType: string): Promise<Observation> {
   const opened = await openStream(server, { path: mitigations ? "/events" : "/events?mitigations=0" });
   const { client, sub } = opened;
-  try {
-    if (variant.moment === "writing") await client.waitForEvent(() => true, 3000, "first event");
-    if (variant.moment === "before-first-event") await client.waitForHead(3000);
-    const isOurs = (r: ServerRecord) => r.type === recordType && r.sub === sub;
-    const record = server.nextRecord(isOurs, OBSERVE_MS, `${recordType} for subscriber ${sub}`).catch(() => undefined);
-    const closedAt = variant.close === "fin" ? client.closeFin() : client.closeRst();
-    const arrived = await record;
-    return { variant: `${variant.close}/${variant.moment}`, ms: arrived ? round(arrived.at - closedAt) : null };
-  } finally {
-    client.socket.destroy();
-  }
+  if (variant.moment === "writing") await client.waitForEvent(() => true, 3000, "first event");
+  if (variant.moment === "before-first-event") await client.waitForHead(3000);
+  const isOurs = (r: ServerRecord) => r.type === recordType && r.sub === sub;
+  const record = server.nextRecord(isOurs, OBSERVE_MS, `${recordType} for subscriber ${sub}`).catch(() => undefined);
+  const closedAt = variant.close === "fin" ? client.closeFin() : client.closeRst();
+  const arrived = await record;
+  return { variant: `${variant.close}/${variant.moment}`, ms: arrived ? round(arrived.at - closedAt) : null };
 }
 
 async function observeAll(
@@ -208,20 +204,16 @@ async function disconnectOnce(n: number, servers: { idle: ServerProcess; writing
   const variant = QUIET_VARIANTS[n % QUIET_VARIANTS.length]!;
   const server = variant.moment === "writing" ? servers.writing : servers.idle;
   const { client, sub } = await openStream(server);
-  try {
-    if (variant.moment === "before-first-event") {
-      await client.waitForHead(3000);
-    } else if (variant.moment === "idle") {
-      await client.waitForHead(3000);
-      await publish(server, { event: "quiet", data: `disconnect ${n}` });
-      await client.waitForEvent((e) => e.event === "quiet", 3000, "the published event");
-    } else {
-      await client.waitForEvent(() => true, 3000, "first produced event");
-    }
-    return { n, variant: `${variant.close}/${variant.moment}`, sub, closedAt: close(client, variant.close), server };
-  } finally {
-    client.socket.destroy();
+  if (variant.moment === "before-first-event") {
+    await client.waitForHead(3000);
+  } else if (variant.moment === "idle") {
+    await client.waitForHead(3000);
+    await publish(server, { event: "quiet", data: `disconnect ${n}` });
+    await client.waitForEvent((e) => e.event === "quiet", 3000, "the published event");
+  } else {
+    await client.waitForEvent(() => true, 3000, "first produced event");
   }
+  return { n, variant: `${variant.close}/${variant.moment}`, sub, closedAt: close(client, variant.close), server };
 }
 
 /** Where each stderr chunk came, relative to the last disconnect before it: which kind of close makes the noise. */
@@ -347,19 +339,15 @@ async function cycle(server: ServerProcess, n: number): Promise<{ ok: true } | {
     return { ok: false, why: `cycle ${n}: could not open a stream: ${(error as Error).message}` };
   }
   const { client, sub } = opened;
+  await client.waitUntil(() => client.retries.length > 0 || client.end !== undefined, CYCLE_BOUND_MS, "the stream's retry field");
+  const gone = server.nextRecord((r) => r.type === "unsubscribed" && r.sub === sub, CYCLE_BOUND_MS, "unsubscribed");
+  gone.catch(() => {});
+  close(client, n % 2 === 0 ? "fin" : "rst");
   try {
-    await client.waitUntil(() => client.retries.length > 0 || client.end !== undefined, CYCLE_BOUND_MS, "the stream's retry field");
-    const gone = server.nextRecord((r) => r.type === "unsubscribed" && r.sub === sub, CYCLE_BOUND_MS, "unsubscribed");
-    gone.catch(() => {});
-    close(client, n % 2 === 0 ? "fin" : "rst");
-    try {
-      await gone;
-      return { ok: true };
-    } catch {
-      return { ok: false, why: `cycle ${n}: subscriber ${sub} not dropped within ${CYCLE_BOUND_MS} ms of the close` };
-    }
-  } finally {
-    client.socket.destroy();
+    await gone;
+    return { ok: true };
+  } catch {
+    return { ok: false, why: `cycle ${n}: subscriber ${sub} not dropped within ${CYCLE_BOUND_MS} ms of the close` };
   }
 }
 

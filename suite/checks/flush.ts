@@ -11,7 +11,7 @@
  */
 import { censored, type Check, fail, measured, pass } from "../harness/check.ts";
 import { openStream, publish, type OpenedStream } from "../harness/control.ts";
-import { RawSseClient, type ReceivedEvent } from "../harness/raw-client.ts";
+import type { RawSseClient, ReceivedEvent } from "../harness/raw-client.ts";
 import type { ServerProcess } from "../harness/server-process.ts";
 import { delay, round } from "../harness/wait.ts";
 
@@ -69,41 +69,37 @@ export const flushHeaders: Check = {
     const server = await ctx.start({ env: QUIET });
     // Measured from before the TCP connect: the figure includes the (loopback) handshake.
     const requestedAt = performance.now();
-    const client = await RawSseClient.open(server.port, { path: "/events?mitigations=0" });
+    const client = await server.connect({ path: "/events?mitigations=0" });
     // The bytes as they came, to show a head that starts but is not finished (no blank line yet).
     const raw: { afterMs: number; text: string }[] = [];
     client.socket.on("data", (data: Buffer) => raw.push({ afterMs: round(performance.now() - requestedAt, 2), text: data.toString("latin1").slice(0, 300) }));
-    try {
-      const subscribed = await server.waitForRecord((r) => r.type === "subscribed", HEAD_OBSERVE_MS, "subscribed record").catch(() => undefined);
-      const head = await client.waitForHead(HEAD_OBSERVE_MS).catch(() => undefined);
-      const evidence: Record<string, unknown> = {
-        handlerRanAfterMs: subscribed ? round(subscribed.at - requestedAt, 2) : null,
-        firstByteAfterMs: client.firstByteAt === undefined ? null : round(client.firstByteAt - requestedAt, 2),
-        eventsPublishedBeforeHead: 0,
-      };
-      if (!head) {
-        // Nothing is published before this point. Does the head come out with the first body chunk?
-        const first = await publish(server, { event: "first", data: "x" });
-        const late = await client.waitForHead(HEAD_OBSERVE_MS).catch(() => undefined);
-        const withFirstChunk = late ? round(late.at - first.sentAt, 2) : null;
-        const started = evidence.firstByteAfterMs === null || (client.firstByteAt ?? Infinity) > first.sentAt ? "" : `the status line came after ${evidence.firstByteAfterMs} ms but `;
-        return fail(
-          late
-            ? `${started}the header block was not complete within ${HEAD_OBSERVE_MS} ms; it was completed only with the first event, ${withFirstChunk} ms after that was published (head held back until the first body chunk)`
-            : `no complete status line and headers within ${HEAD_OBSERVE_MS} ms, nor after an event was published`,
-          censored(HEAD_OBSERVE_MS),
-          { ...evidence, headCompletedAfterFirstPublishMs: withFirstChunk, statusLine: late?.statusLine ?? null, raw },
-        );
-      }
-      const ms = round(head.at - requestedAt, 2);
-      const figure = measured(ms);
-      const seen = { ...evidence, statusLine: head.statusLine, headers: head.headers, bodyChunksWithHead: client.bodyChunks.length, raw };
-      if (head.status !== 200) return fail(`status ${head.status} instead of 200`, figure, seen);
-      if (ms > HEAD_BOUND_MS) return fail(`status line and headers only after ${ms} ms (bound ${HEAD_BOUND_MS} ms), with no event published`, figure, seen);
-      return pass(`status line and headers after ${ms} ms, before any event was published`, figure, seen);
-    } finally {
-      client.socket.destroy();
+    const subscribed = await server.waitForRecord((r) => r.type === "subscribed", HEAD_OBSERVE_MS, "subscribed record").catch(() => undefined);
+    const head = await client.waitForHead(HEAD_OBSERVE_MS).catch(() => undefined);
+    const evidence: Record<string, unknown> = {
+      handlerRanAfterMs: subscribed ? round(subscribed.at - requestedAt, 2) : null,
+      firstByteAfterMs: client.firstByteAt === undefined ? null : round(client.firstByteAt - requestedAt, 2),
+      eventsPublishedBeforeHead: 0,
+    };
+    if (!head) {
+      // Nothing is published before this point. Does the head come out with the first body chunk?
+      const first = await publish(server, { event: "first", data: "x" });
+      const late = await client.waitForHead(HEAD_OBSERVE_MS).catch(() => undefined);
+      const withFirstChunk = late ? round(late.at - first.sentAt, 2) : null;
+      const started = evidence.firstByteAfterMs === null || (client.firstByteAt ?? Infinity) > first.sentAt ? "" : `the status line came after ${evidence.firstByteAfterMs} ms but `;
+      return fail(
+        late
+          ? `${started}the header block was not complete within ${HEAD_OBSERVE_MS} ms; it was completed only with the first event, ${withFirstChunk} ms after that was published (head held back until the first body chunk)`
+          : `no complete status line and headers within ${HEAD_OBSERVE_MS} ms, nor after an event was published`,
+        censored(HEAD_OBSERVE_MS),
+        { ...evidence, headCompletedAfterFirstPublishMs: withFirstChunk, statusLine: late?.statusLine ?? null, raw },
+      );
     }
+    const ms = round(head.at - requestedAt, 2);
+    const figure = measured(ms);
+    const seen = { ...evidence, statusLine: head.statusLine, headers: head.headers, bodyChunksWithHead: client.bodyChunks.length, raw };
+    if (head.status !== 200) return fail(`status ${head.status} instead of 200`, figure, seen);
+    if (ms > HEAD_BOUND_MS) return fail(`status line and headers only after ${ms} ms (bound ${HEAD_BOUND_MS} ms), with no event published`, figure, seen);
+    return pass(`status line and headers after ${ms} ms, before any event was published`, figure, seen);
   },
 };
 
@@ -125,47 +121,43 @@ export const flushPerEvent: Check = {
   async run(ctx) {
     const server = await ctx.start({ env: QUIET });
     const { client } = await openWarmStream(server);
-    try {
-      const sent: { id: number; sentAt: number; roundTripMs: number }[] = [];
-      const startedAt = performance.now();
-      for (let i = 0; i < PER_EVENT_COUNT; i++) {
-        // The spacing the check prescribes, kept on a fixed schedule whatever each publish took.
-        await delay(Math.max(0, startedAt + i * PER_EVENT_SPACING_MS - performance.now()));
-        const published = await publish(server, { event: "timed", data: `per-event ${i}` });
-        sent.push({ ...published, roundTripMs: round(performance.now() - published.sentAt, 2) });
-      }
-      await client.waitForEvent(byId(sent.at(-1)!.id), EVENT_OBSERVE_MS, "the last event").catch(() => undefined);
-
-      const arrivals = sent.map(({ id, sentAt }, i) => {
-        const event = client.events.find(byId(id));
-        const next = sent[i + 1] ? client.events.find(byId(sent[i + 1]!.id)) : undefined;
-        return {
-          id,
-          ms: event ? round(event.at - sentAt, 2) : null,
-          // The raw client stamps every event with the read that completed it: one stamp, one read.
-          sameReadAsNext: Boolean(event && next && event.at === next.at),
-        };
-      });
-      const missing = arrivals.filter((a) => a.ms === null).map((a) => a.id);
-      const late = arrivals.filter((a) => a.ms !== null && a.ms > EVENT_BOUND_MS).map((a) => `${a.id}: ${a.ms} ms`);
-      const batched = arrivals.filter((a) => a.sameReadAsNext).map((a) => a.id);
-      const worst = Math.max(...arrivals.map((a) => a.ms ?? EVENT_OBSERVE_MS));
-      const figure = missing.length ? censored(EVENT_OBSERVE_MS) : measured(worst);
-      const evidence = {
-        delaysMs: arrivals.map((a) => a.ms),
-        // When a delay is high, was it the publish request itself (machine load) or the stream?
-        publishRoundTripsMs: sent.map((s) => s.roundTripMs),
-        batchedWithNext: batched,
-        measuredFrom: "the sending of each publish request (an upper bound on the server's own delay)",
-        reads: client.bodyChunks.length,
-      };
-      if (missing.length) return fail(`events ${missing.join(", ")} never arrived within ${EVENT_OBSERVE_MS} ms`, figure, evidence);
-      if (late.length) return fail(`later than ${EVENT_BOUND_MS} ms after publication: ${late.join(", ")}`, figure, evidence);
-      if (batched.length) return fail(`events ${batched.join(", ")} arrived in one read with the next event`, figure, evidence);
-      return pass(`${PER_EVENT_COUNT} events ${PER_EVENT_SPACING_MS} ms apart, each in its own read, at most ${worst} ms after publication`, figure, evidence);
-    } finally {
-      client.socket.destroy();
+    const sent: { id: number; sentAt: number; roundTripMs: number }[] = [];
+    const startedAt = performance.now();
+    for (let i = 0; i < PER_EVENT_COUNT; i++) {
+      // The spacing the check prescribes, kept on a fixed schedule whatever each publish took.
+      await delay(Math.max(0, startedAt + i * PER_EVENT_SPACING_MS - performance.now()));
+      const published = await publish(server, { event: "timed", data: `per-event ${i}` });
+      sent.push({ ...published, roundTripMs: round(performance.now() - published.sentAt, 2) });
     }
+    await client.waitForEvent(byId(sent.at(-1)!.id), EVENT_OBSERVE_MS, "the last event").catch(() => undefined);
+
+    const arrivals = sent.map(({ id, sentAt }, i) => {
+      const event = client.events.find(byId(id));
+      const next = sent[i + 1] ? client.events.find(byId(sent[i + 1]!.id)) : undefined;
+      return {
+        id,
+        ms: event ? round(event.at - sentAt, 2) : null,
+        // The raw client stamps every event with the read that completed it: one stamp, one read.
+        sameReadAsNext: Boolean(event && next && event.at === next.at),
+      };
+    });
+    const missing = arrivals.filter((a) => a.ms === null).map((a) => a.id);
+    const late = arrivals.filter((a) => a.ms !== null && a.ms > EVENT_BOUND_MS).map((a) => `${a.id}: ${a.ms} ms`);
+    const batched = arrivals.filter((a) => a.sameReadAsNext).map((a) => a.id);
+    const worst = Math.max(...arrivals.map((a) => a.ms ?? EVENT_OBSERVE_MS));
+    const figure = missing.length ? censored(EVENT_OBSERVE_MS) : measured(worst);
+    const evidence = {
+      delaysMs: arrivals.map((a) => a.ms),
+      // When a delay is high, was it the publish request itself (machine load) or the stream?
+      publishRoundTripsMs: sent.map((s) => s.roundTripMs),
+      batchedWithNext: batched,
+      measuredFrom: "the sending of each publish request (an upper bound on the server's own delay)",
+      reads: client.bodyChunks.length,
+    };
+    if (missing.length) return fail(`events ${missing.join(", ")} never arrived within ${EVENT_OBSERVE_MS} ms`, figure, evidence);
+    if (late.length) return fail(`later than ${EVENT_BOUND_MS} ms after publication: ${late.join(", ")}`, figure, evidence);
+    if (batched.length) return fail(`events ${batched.join(", ")} arrived in one read with the next event`, figure, evidence);
+    return pass(`${PER_EVENT_COUNT} events ${PER_EVENT_SPACING_MS} ms apart, each in its own read, at most ${worst} ms after publication`, figure, evidence);
   },
 };
 
@@ -185,16 +177,12 @@ export const flushTiny: Check = {
   async run(ctx) {
     const server = await ctx.start({ env: QUIET });
     const { client } = await openWarmStream(server);
-    try {
-      const { id, ms, publishRoundTripMs } = await publishAndTime(server, client, "x");
-      const evidence = { id, data: "x", measuredFrom: "the sending of the publish request (an upper bound)", publishRoundTripMs };
-      if (ms === null) return fail(`a 1-byte event never arrived within ${EVENT_OBSERVE_MS} ms`, censored(EVENT_OBSERVE_MS), evidence);
-      const figure = measured(ms);
-      if (ms > EVENT_BOUND_MS) return fail(`a 1-byte event arrived ${ms} ms after publication (bound ${EVENT_BOUND_MS} ms)`, figure, evidence);
-      return pass(`a 1-byte event arrived ${ms} ms after publication`, figure, evidence);
-    } finally {
-      client.socket.destroy();
-    }
+    const { id, ms, publishRoundTripMs } = await publishAndTime(server, client, "x");
+    const evidence = { id, data: "x", measuredFrom: "the sending of the publish request (an upper bound)", publishRoundTripMs };
+    if (ms === null) return fail(`a 1-byte event never arrived within ${EVENT_OBSERVE_MS} ms`, censored(EVENT_OBSERVE_MS), evidence);
+    const figure = measured(ms);
+    if (ms > EVENT_BOUND_MS) return fail(`a 1-byte event arrived ${ms} ms after publication (bound ${EVENT_BOUND_MS} ms)`, figure, evidence);
+    return pass(`a 1-byte event arrived ${ms} ms after publication`, figure, evidence);
   },
 };
 
@@ -232,33 +220,29 @@ export const flushLarge: Check = {
   async run(ctx) {
     const server = await ctx.start({ env: QUIET });
     const { client } = await openWarmStream(server);
-    try {
-      const payload = positionalText(LARGE_BYTES);
-      const chunksBefore = client.bodyChunks.length;
-      const { id, sentAt } = await publish(server, { event: "large", data: payload });
-      const event = await client.waitForEvent(byId(id), LARGE_OBSERVE_MS, "the 1 MiB event").catch(() => undefined);
-      const evidence: Record<string, unknown> = {
-        id,
-        sentBytes: LARGE_BYTES,
-        transferChunks: client.bodyChunks.length - chunksBefore,
-        end: client.end ?? null,
-      };
-      if (!event) return fail(`the 1 MiB event did not arrive within ${LARGE_OBSERVE_MS} ms`, censored(LARGE_OBSERVE_MS), evidence);
-      const ms = round(event.at - sentAt);
-      const figure = measured(ms);
-      const at = firstDifference(event.data, payload);
-      const seen = { ...evidence, receivedBytes: Buffer.byteLength(event.data), firstDifferenceAt: at };
-      if (at >= 0) {
-        return fail(`the 1 MiB event arrived altered: ${Buffer.byteLength(event.data)} bytes, first difference at offset ${at}`, figure, {
-          ...seen,
-          expectedThere: payload.slice(at, at + 32),
-          receivedThere: event.data.slice(at, at + 32),
-        });
-      }
-      return pass(`the 1 MiB event arrived intact in ${ms} ms`, figure, seen);
-    } finally {
-      client.socket.destroy();
+    const payload = positionalText(LARGE_BYTES);
+    const chunksBefore = client.bodyChunks.length;
+    const { id, sentAt } = await publish(server, { event: "large", data: payload });
+    const event = await client.waitForEvent(byId(id), LARGE_OBSERVE_MS, "the 1 MiB event").catch(() => undefined);
+    const evidence: Record<string, unknown> = {
+      id,
+      sentBytes: LARGE_BYTES,
+      transferChunks: client.bodyChunks.length - chunksBefore,
+      end: client.end ?? null,
+    };
+    if (!event) return fail(`the 1 MiB event did not arrive within ${LARGE_OBSERVE_MS} ms`, censored(LARGE_OBSERVE_MS), evidence);
+    const ms = round(event.at - sentAt);
+    const figure = measured(ms);
+    const at = firstDifference(event.data, payload);
+    const seen = { ...evidence, receivedBytes: Buffer.byteLength(event.data), firstDifferenceAt: at };
+    if (at >= 0) {
+      return fail(`the 1 MiB event arrived altered: ${Buffer.byteLength(event.data)} bytes, first difference at offset ${at}`, figure, {
+        ...seen,
+        expectedThere: payload.slice(at, at + 32),
+        receivedThere: event.data.slice(at, at + 32),
+      });
     }
+    return pass(`the 1 MiB event arrived intact in ${ms} ms`, figure, seen);
   },
 };
 
@@ -298,49 +282,45 @@ export const flushUtf8: Check = {
   async run(ctx) {
     const server = await ctx.start({ env: QUIET });
     const { client } = await openWarmStream(server);
-    try {
-      const payloads = utf8Payloads();
-      const chunksBefore = client.bodyChunks.length;
-      // Back to back, not waiting for arrival: the server may coalesce them, the runtime may split them.
-      const ids: number[] = [];
-      for (const data of payloads) ids.push((await publish(server, { event: "utf8", data })).id);
-      await client.waitForEvent(byId(ids.at(-1)!), LARGE_OBSERVE_MS, "the last multi-byte event").catch(() => undefined);
+    const payloads = utf8Payloads();
+    const chunksBefore = client.bodyChunks.length;
+    // Back to back, not waiting for arrival: the server may coalesce them, the runtime may split them.
+    const ids: number[] = [];
+    for (const data of payloads) ids.push((await publish(server, { event: "utf8", data })).id);
+    await client.waitForEvent(byId(ids.at(-1)!), LARGE_OBSERVE_MS, "the last multi-byte event").catch(() => undefined);
 
-      const chunks = client.bodyChunks.slice(chunksBefore).map((c) => c.bytes);
-      const body = Buffer.concat(chunks);
-      const results = payloads.map((data, i) => {
-        const event = client.events.find(byId(ids[i]!));
-        const expected = Buffer.from(data, "utf8");
-        return {
-          id: ids[i]!,
-          bytes: expected.length,
-          arrived: event !== undefined,
-          // Both views: the parser's text, and the exact bytes on the wire.
-          textEqual: event?.data === data,
-          bytesFound: body.indexOf(expected) >= 0,
-          replacementChars: event ? [...event.data.matchAll(/\uFFFD/g)].length : null,
-        };
-      });
-      const evidence = {
-        events: results,
-        transferChunks: chunks.length,
-        chunkBoundariesInsideACharacter: splitsInsideCharacters(chunks),
-        bodyBytes: body.length,
+    const chunks = client.bodyChunks.slice(chunksBefore).map((c) => c.bytes);
+    const body = Buffer.concat(chunks);
+    const results = payloads.map((data, i) => {
+      const event = client.events.find(byId(ids[i]!));
+      const expected = Buffer.from(data, "utf8");
+      return {
+        id: ids[i]!,
+        bytes: expected.length,
+        arrived: event !== undefined,
+        // Both views: the parser's text, and the exact bytes on the wire.
+        textEqual: event?.data === data,
+        bytesFound: body.indexOf(expected) >= 0,
+        replacementChars: event ? [...event.data.matchAll(/\uFFFD/g)].length : null,
       };
-      const totalBytes = results.reduce((sum, r) => sum + r.bytes, 0);
-      const figure = measured(totalBytes);
-      const missing = results.filter((r) => !r.arrived).map((r) => r.id);
-      const altered = results.filter((r) => r.arrived && !(r.textEqual && r.bytesFound)).map((r) => `${r.id} (${r.replacementChars} U+FFFD)`);
-      if (missing.length) return fail(`events ${missing.join(", ")} never arrived within ${LARGE_OBSERVE_MS} ms`, figure, evidence);
-      if (altered.length) return fail(`multi-byte text arrived altered in events ${altered.join(", ")}`, figure, evidence);
-      return pass(
-        `${payloads.length} multi-byte events (${totalBytes} bytes) arrived byte-exact over ${chunks.length} transfer chunks, ${evidence.chunkBoundariesInsideACharacter} boundaries inside a character`,
-        figure,
-        evidence,
-      );
-    } finally {
-      client.socket.destroy();
-    }
+    });
+    const evidence = {
+      events: results,
+      transferChunks: chunks.length,
+      chunkBoundariesInsideACharacter: splitsInsideCharacters(chunks),
+      bodyBytes: body.length,
+    };
+    const totalBytes = results.reduce((sum, r) => sum + r.bytes, 0);
+    const figure = measured(totalBytes);
+    const missing = results.filter((r) => !r.arrived).map((r) => r.id);
+    const altered = results.filter((r) => r.arrived && !(r.textEqual && r.bytesFound)).map((r) => `${r.id} (${r.replacementChars} U+FFFD)`);
+    if (missing.length) return fail(`events ${missing.join(", ")} never arrived within ${LARGE_OBSERVE_MS} ms`, figure, evidence);
+    if (altered.length) return fail(`multi-byte text arrived altered in events ${altered.join(", ")}`, figure, evidence);
+    return pass(
+      `${payloads.length} multi-byte events (${totalBytes} bytes) arrived byte-exact over ${chunks.length} transfer chunks, ${evidence.chunkBoundariesInsideACharacter} boundaries inside a character`,
+      figure,
+      evidence,
+    );
   },
 };
 

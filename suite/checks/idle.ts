@@ -26,40 +26,36 @@ const byId = (id: number) => (e: ReceivedEvent) => e.id === String(id);
 async function observeSilence(ctx: CheckContext, path: string, env: Record<string, string>): Promise<Verdict> {
   const server = await ctx.start({ env: { SSE_PRODUCER_MS: "0", ...env } });
   const { client, sub } = await openStream(server, { path });
-  try {
-    const before = await publish(server, { event: "before-idle", data: "x" });
-    const last = await client.waitForEvent(byId(before.id), EVENT_OBSERVE_MS, "the event before the silence");
-    const silentFrom = last.at;
-    // The observation window itself: a bounded wait for the end of the stream, which must not come.
-    const end = await client.waitForEnd(IDLE_MS).catch(() => undefined);
-    // When the stream ended, give the server a moment to say what it saw (bounded, evidence only).
-    if (end) await server.waitForRecord((r) => r.type === "unsubscribed" && r.sub === sub, 1000).catch(() => undefined);
-    const serverSide = server.records.filter((r) => r.sub === sub && r.type !== "subscribed").map((r) => ({ type: r.type, mechanism: r.mechanism, afterSilenceMs: round(r.at - silentFrom) }));
-    const evidence: Record<string, unknown> = {
-      path,
-      heartbeatsReceived: client.comments.length,
-      heartbeatArrivalsMs: client.comments.map((c) => round(c.at - silentFrom)),
-      serverSide,
-      // A stream closed by a signal from outside is not an idle timeout: say so if one came.
-      signalsReceived: server.recordsOf("shutdown-started").map((r) => r.signal),
-    };
-    if (end) {
-      const openMs = round(end.at - silentFrom);
-      return fail(
-        `the connection was closed (${end.how}${end.lastChunk ? ", after the last chunk" : ", no last chunk"}) after ${openMs} ms without events`,
-        measured(openMs),
-        { ...evidence, end },
-      );
-    }
-    const after = await publish(server, { event: "after-idle", data: "y" });
-    const arrived = await client.waitForEvent(byId(after.id), EVENT_OBSERVE_MS, "the event after the silence").catch(() => undefined);
-    const openMs = round(performance.now() - silentFrom);
-    const figure = measured(openMs);
-    if (!arrived) return fail(`the connection stayed open ${IDLE_MS} ms but the next event did not arrive within ${EVENT_OBSERVE_MS} ms`, figure, { ...evidence, end: client.end ?? null });
-    return pass(`open after ${IDLE_MS} ms without events; the next event arrived ${round(arrived.at - after.sentAt, 2)} ms after publication`, figure, evidence);
-  } finally {
-    client.socket.destroy();
+  const before = await publish(server, { event: "before-idle", data: "x" });
+  const last = await client.waitForEvent(byId(before.id), EVENT_OBSERVE_MS, "the event before the silence");
+  const silentFrom = last.at;
+  // The observation window itself: a bounded wait for the end of the stream, which must not come.
+  const end = await client.waitForEnd(IDLE_MS).catch(() => undefined);
+  // When the stream ended, give the server a moment to say what it saw (bounded, evidence only).
+  if (end) await server.waitForRecord((r) => r.type === "unsubscribed" && r.sub === sub, 1000).catch(() => undefined);
+  const serverSide = server.records.filter((r) => r.sub === sub && r.type !== "subscribed").map((r) => ({ type: r.type, mechanism: r.mechanism, afterSilenceMs: round(r.at - silentFrom) }));
+  const evidence: Record<string, unknown> = {
+    path,
+    heartbeatsReceived: client.comments.length,
+    heartbeatArrivalsMs: client.comments.map((c) => round(c.at - silentFrom)),
+    serverSide,
+    // A stream closed by a signal from outside is not an idle timeout: say so if one came.
+    signalsReceived: server.recordsOf("shutdown-started").map((r) => r.signal),
+  };
+  if (end) {
+    const openMs = round(end.at - silentFrom);
+    return fail(
+      `the connection was closed (${end.how}${end.lastChunk ? ", after the last chunk" : ", no last chunk"}) after ${openMs} ms without events`,
+      measured(openMs),
+      { ...evidence, end },
+    );
   }
+  const after = await publish(server, { event: "after-idle", data: "y" });
+  const arrived = await client.waitForEvent(byId(after.id), EVENT_OBSERVE_MS, "the event after the silence").catch(() => undefined);
+  const openMs = round(performance.now() - silentFrom);
+  const figure = measured(openMs);
+  if (!arrived) return fail(`the connection stayed open ${IDLE_MS} ms but the next event did not arrive within ${EVENT_OBSERVE_MS} ms`, figure, { ...evidence, end: client.end ?? null });
+  return pass(`open after ${IDLE_MS} ms without events; the next event arrived ${round(arrived.at - after.sentAt, 2)} ms after publication`, figure, evidence);
 }
 
 export const idleHeartbeat: Check = {

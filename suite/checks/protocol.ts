@@ -52,24 +52,20 @@ export const protocolHeaders: Check = {
     const server = await ctx.start({ env: QUIET });
     // As a browser asks: a server (Deno.serve) that compresses by itself would show it here.
     const { client } = await openStream(server, { headers: { "accept-encoding": "gzip, deflate, br, zstd" } });
-    try {
-      const head = await client.waitForHead(HEAD_OBSERVE_MS);
-      const h = head.headers;
-      const cacheDirectives = (h["cache-control"] ?? "").split(",").map((d) => d.trim().toLowerCase());
-      const problems = [
-        head.status === 200 ? null : `status ${head.status}`,
-        mediaType(h["content-type"]) === "text/event-stream" ? null : `Content-Type ${JSON.stringify(h["content-type"] ?? null)}`,
-        cacheDirectives.includes("no-cache") ? null : `Cache-Control ${JSON.stringify(h["cache-control"] ?? null)} without no-cache`,
-        h["content-length"] === undefined ? null : `Content-Length ${h["content-length"]}`,
-        h["content-encoding"] === undefined ? null : `Content-Encoding ${h["content-encoding"]}`,
-      ].filter((p) => p !== null);
-      const evidence = { statusLine: head.statusLine, headers: h, requestedAcceptEncoding: "gzip, deflate, br, zstd" };
-      const figure = measured(problems.length);
-      if (problems.length) return fail(`wrong response head: ${problems.join("; ")}`, figure, evidence);
-      return pass(`Content-Type ${h["content-type"]}, Cache-Control ${h["cache-control"]}, no Content-Length, no Content-Encoding`, figure, evidence);
-    } finally {
-      client.socket.destroy();
-    }
+    const head = await client.waitForHead(HEAD_OBSERVE_MS);
+    const h = head.headers;
+    const cacheDirectives = (h["cache-control"] ?? "").split(",").map((d) => d.trim().toLowerCase());
+    const problems = [
+      head.status === 200 ? null : `status ${head.status}`,
+      mediaType(h["content-type"]) === "text/event-stream" ? null : `Content-Type ${JSON.stringify(h["content-type"] ?? null)}`,
+      cacheDirectives.includes("no-cache") ? null : `Cache-Control ${JSON.stringify(h["cache-control"] ?? null)} without no-cache`,
+      h["content-length"] === undefined ? null : `Content-Length ${h["content-length"]}`,
+      h["content-encoding"] === undefined ? null : `Content-Encoding ${h["content-encoding"]}`,
+    ].filter((p) => p !== null);
+    const evidence = { statusLine: head.statusLine, headers: h, requestedAcceptEncoding: "gzip, deflate, br, zstd" };
+    const figure = measured(problems.length);
+    if (problems.length) return fail(`wrong response head: ${problems.join("; ")}`, figure, evidence);
+    return pass(`Content-Type ${h["content-type"]}, Cache-Control ${h["cache-control"]}, no Content-Length, no Content-Encoding`, figure, evidence);
   },
 };
 
@@ -100,52 +96,48 @@ export const protocolInjection: Check = {
   async run(ctx) {
     const server = await ctx.start({ env: QUIET });
     const { client } = await openStream(server);
-    try {
-      await client.waitForHead(HEAD_OBSERVE_MS);
-      const dataIds: number[] = [];
-      for (const data of HOSTILE_DATA) dataIds.push((await publish(server, { data })).id);
-      const refusals = [];
-      for (const event of HOSTILE_EVENT_NAMES) refusals.push({ event, ...(await publishRaw(server, { event, data: "payload" })) });
-      // Everything before this one is on the wire once it arrives (one stream, in order).
-      const sentinel = await publish(server, { event: "sentinel", data: "end" });
-      await client.waitForEvent(byId(sentinel.id), EVENT_OBSERVE_MS, "the sentinel event");
+    await client.waitForHead(HEAD_OBSERVE_MS);
+    const dataIds: number[] = [];
+    for (const data of HOSTILE_DATA) dataIds.push((await publish(server, { data })).id);
+    const refusals = [];
+    for (const event of HOSTILE_EVENT_NAMES) refusals.push({ event, ...(await publishRaw(server, { event, data: "payload" })) });
+    // Everything before this one is on the wire once it arrives (one stream, in order).
+    const sentinel = await publish(server, { event: "sentinel", data: "end" });
+    await client.waitForEvent(byId(sentinel.id), EVENT_OBSERVE_MS, "the sentinel event");
 
-      const expected = [
-        ...HOSTILE_DATA.map((data, i) => ({ id: String(dataIds[i]), event: "message", data: asParsed(data) })),
-        { id: String(sentinel.id), event: "sentinel", data: "end" },
-      ];
-      const received = client.events.map(({ id, event, data }) => ({ id, event, data }));
-      const problems: string[] = [];
-      if (received.length !== expected.length) problems.push(`${received.length} events arrived for ${expected.length} published`);
-      expected.forEach((want, i) => {
-        const got = received[i];
-        if (!got || got.id !== want.id || got.event !== want.event || got.data !== want.data) {
-          problems.push(`event ${i + 1}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got ?? null)}`);
-        }
-      });
-      // The stream opens with one retry: field; a forged one would be a second.
-      if (client.retries.length > 1) problems.push(`${client.retries.length} retry fields (${client.retries.join(", ")})`);
-      for (const r of refusals) if (r.status !== 400) problems.push(`event name ${JSON.stringify(r.event)} answered HTTP ${r.status}, not 400`);
+    const expected = [
+      ...HOSTILE_DATA.map((data, i) => ({ id: String(dataIds[i]), event: "message", data: asParsed(data) })),
+      { id: String(sentinel.id), event: "sentinel", data: "end" },
+    ];
+    const received = client.events.map(({ id, event, data }) => ({ id, event, data }));
+    const problems: string[] = [];
+    if (received.length !== expected.length) problems.push(`${received.length} events arrived for ${expected.length} published`);
+    expected.forEach((want, i) => {
+      const got = received[i];
+      if (!got || got.id !== want.id || got.event !== want.event || got.data !== want.data) {
+        problems.push(`event ${i + 1}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got ?? null)}`);
+      }
+    });
+    // The stream opens with one retry: field; a forged one would be a second.
+    if (client.retries.length > 1) problems.push(`${client.retries.length} retry fields (${client.retries.join(", ")})`);
+    for (const r of refusals) if (r.status !== 400) problems.push(`event name ${JSON.stringify(r.event)} answered HTTP ${r.status}, not 400`);
 
-      const evidence = {
-        received,
-        retries: client.retries,
-        eventNameRefusals: refusals,
-        ids:
-          "ids are assigned by the server (consecutive integers) and cannot be chosen through /control/publish; " +
-          "on the wire every id must be the one the server returned, so no data can forge one. The encoder's " +
-          "refusal of CR, LF and NUL in ids is covered by tests/unit/sse.test.ts",
-      };
-      const figure = measured(problems.length);
-      if (problems.length) return fail(`line breaks created fields or events: ${problems.join("; ")}`, figure, evidence);
-      return pass(
-        `${HOSTILE_DATA.length} data values with LF, CR and CRLF arrived as one event each, joined by LF; ${HOSTILE_EVENT_NAMES.length} event names with line breaks refused with HTTP 400`,
-        figure,
-        evidence,
-      );
-    } finally {
-      client.socket.destroy();
-    }
+    const evidence = {
+      received,
+      retries: client.retries,
+      eventNameRefusals: refusals,
+      ids:
+        "ids are assigned by the server (consecutive integers) and cannot be chosen through /control/publish; " +
+        "on the wire every id must be the one the server returned, so no data can forge one. The encoder's " +
+        "refusal of CR, LF and NUL in ids is covered by tests/unit/sse.test.ts",
+    };
+    const figure = measured(problems.length);
+    if (problems.length) return fail(`line breaks created fields or events: ${problems.join("; ")}`, figure, evidence);
+    return pass(
+      `${HOSTILE_DATA.length} data values with LF, CR and CRLF arrived as one event each, joined by LF; ${HOSTILE_EVENT_NAMES.length} event names with line breaks refused with HTTP 400`,
+      figure,
+      evidence,
+    );
   },
 };
 
@@ -158,21 +150,17 @@ const seen = (client: RawSseClient) => client.events.map((e) => [e.id ?? null, e
  */
 async function freshStreamFor(server: ServerProcess, name: string, value: string) {
   const { client } = await openStream(server, { headers: { "last-event-id": value } });
-  try {
-    const head = await client.waitForHead(HEAD_OBSERVE_MS);
-    const live = await publish(server, { event: "live", data: `after ${name} id` });
-    await client.waitForEvent(byId(live.id), EVENT_OBSERVE_MS, `the live event after a ${name} Last-Event-ID`).catch(() => undefined);
-    const first = client.events[0];
-    return {
-      name,
-      idLength: value.length,
-      status: head.status,
-      fresh: head.status === 200 && first !== undefined && first.id === String(live.id),
-      events: seen(client),
-    };
-  } finally {
-    client.socket.destroy();
-  }
+  const head = await client.waitForHead(HEAD_OBSERVE_MS);
+  const live = await publish(server, { event: "live", data: `after ${name} id` });
+  await client.waitForEvent(byId(live.id), EVENT_OBSERVE_MS, `the live event after a ${name} Last-Event-ID`).catch(() => undefined);
+  const first = client.events[0];
+  return {
+    name,
+    idLength: value.length,
+    status: head.status,
+    fresh: head.status === 200 && first !== undefined && first.id === String(live.id),
+    events: seen(client),
+  };
 }
 
 export const protocolResume: Check = {
@@ -203,16 +191,12 @@ export const protocolResume: Check = {
     // 3. It comes back with the id it last saw, and one more event is published live.
     const back = await openStream(server, { headers: { "last-event-id": lastSeen.id! } });
     let resumed;
-    try {
-      await back.client.waitForHead(HEAD_OBSERVE_MS);
-      const live = await publish(server, { data: "live after resume" });
-      await back.client.waitForEvent(byId(live.id), EVENT_OBSERVE_MS, "the live event after the resume").catch(() => undefined);
-      const expected = [...missed, live.id].map(String);
-      const got = back.client.events.map((e) => e.id ?? "(none)");
-      resumed = { lastEventId: lastSeen.id, expected, got, ok: got.length === expected.length && got.every((id, i) => id === expected[i]) };
-    } finally {
-      back.client.socket.destroy();
-    }
+    await back.client.waitForHead(HEAD_OBSERVE_MS);
+    const live = await publish(server, { data: "live after resume" });
+    await back.client.waitForEvent(byId(live.id), EVENT_OBSERVE_MS, "the live event after the resume").catch(() => undefined);
+    const expected = [...missed, live.id].map(String);
+    const got = back.client.events.map((e) => e.id ?? "(none)");
+    resumed = { lastEventId: lastSeen.id, expected, got, ok: got.length === expected.length && got.every((id, i) => id === expected[i]) };
 
     // 4. Ids the server cannot resume from: each must simply start a fresh stream.
     const fresh = [
@@ -257,30 +241,26 @@ export const protocolRetry: Check = {
     const server = await ctx.start({ env: QUIET });
     const requestedAt = performance.now();
     const { client } = await openStream(server);
-    try {
-      const head = await client.waitForHead(HEAD_OBSERVE_MS);
-      // Nothing is published: whatever arrives is how the stream opens.
-      await client.waitUntil(() => client.retries.length > 0 || client.events.length > 0, HEAD_OBSERVE_MS, "the opening of the stream").catch(() => undefined);
-      const firstField = client.bodyText.split(/\r\n|\r|\n/).find((line) => line !== "" && !line.startsWith(":"));
-      const evidence = {
-        firstField: firstField ?? null,
-        retries: client.retries,
-        headersAfterMs: round(head.at - requestedAt, 2),
-        bodyStart: client.bodyText.slice(0, 200),
-      };
-      if (client.retries.length === 0 || !firstField?.startsWith("retry:")) {
-        return fail(
-          firstField === undefined
-            ? `the stream opened with nothing within ${HEAD_OBSERVE_MS} ms of its headers: no retry: field`
-            : `the stream opened with ${JSON.stringify(firstField)}, not a retry: field`,
-          undefined,
-          evidence,
-        );
-      }
-      return pass(`the stream opened with ${JSON.stringify(firstField)}`, measured(client.retries[0]!), evidence);
-    } finally {
-      client.socket.destroy();
+    const head = await client.waitForHead(HEAD_OBSERVE_MS);
+    // Nothing is published: whatever arrives is how the stream opens.
+    await client.waitUntil(() => client.retries.length > 0 || client.events.length > 0, HEAD_OBSERVE_MS, "the opening of the stream").catch(() => undefined);
+    const firstField = client.bodyText.split(/\r\n|\r|\n/).find((line) => line !== "" && !line.startsWith(":"));
+    const evidence = {
+      firstField: firstField ?? null,
+      retries: client.retries,
+      headersAfterMs: round(head.at - requestedAt, 2),
+      bodyStart: client.bodyText.slice(0, 200),
+    };
+    if (client.retries.length === 0 || !firstField?.startsWith("retry:")) {
+      return fail(
+        firstField === undefined
+          ? `the stream opened with nothing within ${HEAD_OBSERVE_MS} ms of its headers: no retry: field`
+          : `the stream opened with ${JSON.stringify(firstField)}, not a retry: field`,
+        undefined,
+        evidence,
+      );
     }
+    return pass(`the stream opened with ${JSON.stringify(firstField)}`, measured(client.retries[0]!), evidence);
   },
 };
 

@@ -33,54 +33,50 @@ export const stopRuntimeGraceful: Check = {
     const server = await ctx.start({ env: { ...ENV, SSE_SHUTDOWN: "graceful-only" } });
     // A fact: no early write, no heartbeat, no timeout override on this stream.
     const { client, sub } = await openStream(server, { path: "/events?mitigations=0" });
-    try {
-      // One event through, so that the stream is open on the wire (Bun holds the head back until
-      // the first body bytes: oven-sh/bun#33660).
-      await publish(server, { event: "open", data: "1" });
-      await client.waitForEvent((e) => e.event === "open", HEAD_TIMEOUT_MS, "the first event");
+    // One event through, so that the stream is open on the wire (Bun holds the head back until
+    // the first body bytes: oven-sh/bun#33660).
+    await publish(server, { event: "open", data: "1" });
+    await client.waitForEvent((e) => e.event === "open", HEAD_TIMEOUT_MS, "the first event");
 
-      const signalAt = server.signal("SIGINT");
-      const [finished, exitSeen] = await Promise.all([
-        server.waitForRecord((r) => r.type === "graceful-stop-finished", OBSERVE_MS, "graceful-stop-finished").catch(() => undefined),
-        observeExit(server, signalAt),
-      ]);
-      const apis = stopApis(server);
-      const gracefulApi = apis.gracefulApi ?? "the runtime's graceful stop";
-      const finishedMs = finished ? round(finished.at - signalAt) : null;
-      const figure = finishedMs === null ? censored(OBSERVE_MS) : measured(finishedMs);
-      const failed = server.recordsOf("graceful-stop-failed")[0];
-      const evidence = {
-        apis,
-        finishedMs,
-        exit: exitSeen.exit ? { code: exitSeen.exit.code, signal: exitSeen.exit.signal, ms: exitSeen.ms } : null,
-        stream: { sub, end: client.end ? { ...client.end, ms: round(client.end.at - signalAt) } : "still open" },
-        serverSaid: server.records
-          .filter((r) => !["listening", "subscribed"].includes(r.type))
-          .map((r) => ({ ...r, msAfterSignal: round(r.at - signalAt) })),
-      };
+    const signalAt = server.signal("SIGINT");
+    const [finished, exitSeen] = await Promise.all([
+      server.waitForRecord((r) => r.type === "graceful-stop-finished", OBSERVE_MS, "graceful-stop-finished").catch(() => undefined),
+      observeExit(server, signalAt),
+    ]);
+    const apis = stopApis(server);
+    const gracefulApi = apis.gracefulApi ?? "the runtime's graceful stop";
+    const finishedMs = finished ? round(finished.at - signalAt) : null;
+    const figure = finishedMs === null ? censored(OBSERVE_MS) : measured(finishedMs);
+    const failed = server.recordsOf("graceful-stop-failed")[0];
+    const evidence = {
+      apis,
+      finishedMs,
+      exit: exitSeen.exit ? { code: exitSeen.exit.code, signal: exitSeen.exit.signal, ms: exitSeen.ms } : null,
+      stream: { sub, end: client.end ? { ...client.end, ms: round(client.end.at - signalAt) } : "still open" },
+      serverSaid: server.records
+        .filter((r) => !["listening", "subscribed"].includes(r.type))
+        .map((r) => ({ ...r, msAfterSignal: round(r.at - signalAt) })),
+    };
 
-      if (failed) return fail(`${gracefulApi} failed: ${String(failed.error)}`, figure, evidence);
-      if (finishedMs !== null && finishedMs <= GRACEFUL_BOUND_MS) {
-        return pass(`${gracefulApi} finished in ${finishedMs} ms with one stream open`, figure, evidence);
-      }
-      if (finishedMs !== null) {
-        return fail(`${gracefulApi} finished only after ${finishedMs} ms with one stream open (bound ${GRACEFUL_BOUND_MS} ms)`, figure, evidence);
-      }
-      if (exitSeen.exit) {
-        return fail(
-          `the server exited (code ${exitSeen.exit.code}, signal ${exitSeen.exit.signal}) ${exitSeen.ms} ms after SIGINT without reporting that ${gracefulApi} finished`,
-          figure,
-          evidence,
-        );
-      }
-      const forcing = apis.forceApi ? `; ${apis.forceApi} forces it` : "";
+    if (failed) return fail(`${gracefulApi} failed: ${String(failed.error)}`, figure, evidence);
+    if (finishedMs !== null && finishedMs <= GRACEFUL_BOUND_MS) {
+      return pass(`${gracefulApi} finished in ${finishedMs} ms with one stream open`, figure, evidence);
+    }
+    if (finishedMs !== null) {
+      return fail(`${gracefulApi} finished only after ${finishedMs} ms with one stream open (bound ${GRACEFUL_BOUND_MS} ms)`, figure, evidence);
+    }
+    if (exitSeen.exit) {
       return fail(
-        `${gracefulApi} did not finish within ${OBSERVE_MS} ms with one stream open (bound ${GRACEFUL_BOUND_MS} ms)${forcing}`,
+        `the server exited (code ${exitSeen.exit.code}, signal ${exitSeen.exit.signal}) ${exitSeen.ms} ms after SIGINT without reporting that ${gracefulApi} finished`,
         figure,
         evidence,
       );
-    } finally {
-      client.socket.destroy();
     }
+    const forcing = apis.forceApi ? `; ${apis.forceApi} forces it` : "";
+    return fail(
+      `${gracefulApi} did not finish within ${OBSERVE_MS} ms with one stream open (bound ${GRACEFUL_BOUND_MS} ms)${forcing}`,
+      figure,
+      evidence,
+    );
   },
 };

@@ -17,7 +17,7 @@ import { runCommand, UsageError } from "../harness/command.ts";
 import { contradictedClaim, UPSTREAM_CLAIMS } from "../curated/notes.ts";
 import { formatFigure } from "../table/format.ts";
 import { bisectLogFile, type BisectLog } from "../versions/matrix-report.ts";
-import { adjacent, compareExact, publishedVersions, versionsBetween, VersionSpecError } from "../versions/published.ts";
+import { adjacent, compareVersions, publishedVersions, versionsBetween, VersionSpecError } from "../versions/published.ts";
 import { classOf, type VersionClass } from "../versions/ranges.ts";
 import { runtimeOfTarget, runVersion } from "../versions/run-version.ts";
 
@@ -120,7 +120,7 @@ async function main(argv: string[]): Promise<number> {
     const range = [claim.versions?.from ? `from ${claim.versions.from}` : "", claim.versions?.below ? `below ${claim.versions.below}` : ""].filter(Boolean).join(" ") || "every version";
     console.log(
       `upstream (${claim.upstream.join(", ")}) says ${claim.says} ${range}: ` +
-        (against.length ? `CONTRADICTED at ${[...new Set(against.map((s) => s.version))].sort(compareExact).join(", ")}` : "our runs agree"),
+        (against.length ? `CONTRADICTED at ${[...new Set(against.map((s) => s.version))].sort(compareVersions).join(", ")}` : "our runs agree"),
     );
   }
   console.log(`log: ${file}`);

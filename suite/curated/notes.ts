@@ -8,6 +8,7 @@
  * message and marked "no upstream reference yet" (tests/report.test.ts lists those cells).
  */
 import type { Status } from "../harness/check.ts";
+import { compareVersions, parseVersion } from "../harness/runtime-versions.ts";
 
 export interface RuntimeFlag {
   /** As MDN's browser-compat-data: "runtime_flag" for a command-line switch. */
@@ -260,19 +261,10 @@ export const OUTCOMES_OF_FACT: Record<string, string[]> = {
   "idle.runtime-default": ["idle.heartbeat"],
 };
 
-/** Compares dotted versions numerically ("1.1.27" < "1.4.5"); non-numeric parts count as 0. */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split(/[.+-]/).map((p) => Number.parseInt(p, 10) || 0);
-  const pb = b.split(/[.+-]/).map((p) => Number.parseInt(p, 10) || 0);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return Math.sign(d);
-  }
-  return 0;
-}
-
 function inRange(version: string, range: CuratedNote["versions"]): boolean {
   if (!range) return true;
+  // A version that is not one ("unknown": the binary did not answer) is in no range.
+  if (!parseVersion(version)) return false;
   if (range.from && compareVersions(version, range.from) < 0) return false;
   if (range.below && compareVersions(version, range.below) >= 0) return false;
   return true;

@@ -3,7 +3,7 @@
  * Every request is bounded.
  */
 import type { ServerProcess } from "./server-process.ts";
-import { RawSseClient, type OpenOptions } from "./raw-client.ts";
+import type { OpenOptions, RawSseClient } from "./raw-client.ts";
 
 const REQUEST_TIMEOUT_MS = 5000;
 
@@ -65,12 +65,7 @@ export interface OpenedStream {
 export async function openStream(server: ServerProcess, options: OpenOptions & { timeoutMs?: number } = {}): Promise<OpenedStream> {
   const subscribed = server.nextRecord((r) => r.type === "subscribed", options.timeoutMs ?? 5000, "subscribed record");
   subscribed.catch(() => {});
-  const client = await RawSseClient.open(server.port, options);
-  try {
-    const record = await subscribed;
-    return { client, sub: Number(record.sub), subscribedAt: record.at };
-  } catch (error) {
-    client.socket.destroy();
-    throw error;
-  }
+  const client = await server.connect(options);
+  const record = await subscribed;
+  return { client, sub: Number(record.sub), subscribedAt: record.at };
 }

@@ -85,19 +85,25 @@ function compare(a: Triple, b: Triple): number {
   return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
 }
 
-/** Numeric order of exact versions ("1.1.9" < "1.1.27"). */
-export function compareExact(a: string, b: string): number {
-  const pa = parseVersion(a);
-  const pb = parseVersion(b);
-  if (!pa || !pb) throw new VersionSpecError(`not an exact version: ${pa ? b : a}`);
-  return compare(pa, pb);
+/**
+ * The one order of versions in the project: numeric, part by part ("1.1.9" < "1.1.27"); a version
+ * with fewer parts counts its missing ones as 0 ("1.4" = "1.4.0"). Anything else is refused.
+ */
+export function compareVersions(a: string, b: string): number {
+  return compare(numericParts(a), numericParts(b));
+}
+
+function numericParts(version: string): Triple {
+  const match = /^(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(version);
+  if (!match) throw new VersionSpecError(`not a version: ${JSON.stringify(version)}`);
+  return [Number(match[1]), Number(match[2] ?? 0), Number(match[3] ?? 0)];
 }
 
 export function sortVersions(versions: string[]): string[] {
-  return [...new Set(versions)].sort(compareExact);
+  return [...new Set(versions)].sort(compareVersions);
 }
 
-const atLeast = (version: string, minimum: string) => compareExact(version, minimum) >= 0;
+const atLeast = (version: string, minimum: string) => compareVersions(version, minimum) >= 0;
 
 /**
  * Node flags that let `version` run .ts files. Type stripping is on by default from 22.18.0 and

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import type { Target } from "./targets.ts";
+import { RawSseClient, type OpenOptions } from "./raw-client.ts";
 import { ROOT } from "./targets.ts";
 import { TimeoutError, withTimeout } from "./wait.ts";
 
@@ -71,6 +72,8 @@ export class ServerProcess {
   readonly closed: Promise<void>;
   private readonly child: ChildProcess;
   private readonly waiters = new Set<{ test: (r: ServerRecord) => boolean; resolve: (r: ServerRecord) => void }>();
+  /** Every client opened on this server through connect(): closed when the server is stopped. */
+  private readonly clients = new Set<RawSseClient>();
   private exitInfo: Exit | undefined;
 
   constructor(target: Target, extraEnv: Record<string, string>) {
@@ -159,8 +162,20 @@ export class ServerProcess {
     return withTimeout(this.exited, timeoutMs, "process exit");
   }
 
-  /** Kills the whole process group and waits for the exit (bounded: SIGKILL cannot be refused). */
+  /**
+   * Opens a raw SSE client on this server. It is tracked: stopping the server (as every check does
+   * on every path) closes it, so a check never needs a try/finally of its own for its clients.
+   */
+  async connect(options: OpenOptions = {}): Promise<RawSseClient> {
+    const client = await RawSseClient.open(this.port, options);
+    this.clients.add(client);
+    return client;
+  }
+
+  /** Closes the clients, kills the whole process group and waits for the exit (bounded: SIGKILL cannot be refused). */
   async stop(): Promise<void> {
+    for (const client of this.clients) client.socket.destroy();
+    this.clients.clear();
     this.killNow();
     await withTimeout(this.exited, 5000, "reaping after SIGKILL").catch(() => {});
   }

@@ -14,7 +14,7 @@ import { RUNS_DIR } from "../harness/run-files.ts";
 import { ROOT, TARGETS, RUNTIME_PACKAGES, type RuntimeName } from "../harness/targets.ts";
 import { contradictedClaim, type UpstreamClaim } from "../curated/notes.ts";
 import { formatFigure, LEGEND, STATUS_MARK } from "../table/format.ts";
-import { compareExact, parseVersion } from "./published.ts";
+import { compareVersions, parseVersion } from "./published.ts";
 import { classOfVersion, computeRanges, newestAt, type CheckRanges, type Observation, type SupportStatement } from "./ranges.ts";
 
 /** What a bisect leaves in results/bisect-<target>@<check>.json (suite/commands/bisect.ts). */
@@ -90,7 +90,7 @@ export function loadMatrixData(target: string, dir = RUNS_DIR): MatrixData {
       }
     }
   }
-  data.runs.sort((a, b) => compareExact(a.version, b.version) || a.date.localeCompare(b.date));
+  data.runs.sort((a, b) => compareVersions(a.version, b.version) || a.date.localeCompare(b.date));
   return data;
 }
 
@@ -111,7 +111,7 @@ export interface MatrixModel {
 }
 
 export function buildMatrix(data: MatrixData, published?: string[]): MatrixModel {
-  const versions = [...new Set([...data.observations.values()].flat().map((o) => o.version))].sort(compareExact);
+  const versions = [...new Set([...data.observations.values()].flat().map((o) => o.version))].sort(compareVersions);
   const known = ALL_CHECKS.map((c) => c.id);
   const ids = [...data.observations.keys()].sort((a, b) => (known.indexOf(a) + 1 || 999) - (known.indexOf(b) + 1 || 999) || a.localeCompare(b));
   const kinds = new Map(ALL_CHECKS.map((c) => [c.id, c.kind as string]));

@@ -2,18 +2,18 @@
  * Published versions of a runtime's npm package (`npm view <pkg> versions --json`, the same registry
  * the runtimes come from), and the selections the matrix and bisect commands make from them.
  */
-import { compareExact, parseVersion, sortVersions, VersionSpecError } from "../harness/runtime-versions.ts";
+import { compareVersions, parseVersion, sortVersions, VersionSpecError } from "../harness/runtime-versions.ts";
 
 // The version primitives live with the runtime installer; the commands import them from here too.
-export { compareExact, parseVersion, publishedVersions, sortVersions, VersionSpecError } from "../harness/runtime-versions.ts";
+export { compareVersions, parseVersion, publishedVersions, sortVersions, VersionSpecError } from "../harness/runtime-versions.ts";
 
 /** The published versions from `from` to `to`, both included; both must be published. */
 export function versionsBetween(published: string[], from: string, to: string): string[] {
   for (const v of [from, to]) {
     if (!published.includes(v)) throw new VersionSpecError(`${v} is not a published version (nearest: ${nearest(published, v)})`);
   }
-  const [low, high] = compareExact(from, to) <= 0 ? [from, to] : [to, from];
-  return published.filter((v) => compareExact(v, low) >= 0 && compareExact(v, high) <= 0);
+  const [low, high] = compareVersions(from, to) <= 0 ? [from, to] : [to, from];
+  return published.filter((v) => compareVersions(v, low) >= 0 && compareVersions(v, high) <= 0);
 }
 
 /** "1.1" → [1, 1]. */
@@ -38,7 +38,7 @@ export function latestPatchOfEachMinor(published: string[], range: string): stri
     const k = key([major, minor]);
     if (k < key(from) || k > key(to)) continue;
     const seen = newest.get(k);
-    if (!seen || compareExact(v, seen) > 0) newest.set(k, v);
+    if (!seen || compareVersions(v, seen) > 0) newest.set(k, v);
   }
   const picked = sortVersions([...newest.values()]);
   if (picked.length === 0) throw new VersionSpecError(`no published version between ${parts[0]} and ${parts[1]}`);
@@ -47,12 +47,12 @@ export function latestPatchOfEachMinor(published: string[], range: string): stri
 
 /** The published versions closest to `version`, for an error message. */
 export function nearest(published: string[], version: string): string {
-  const at = parseVersion(version) ? published.findIndex((v) => compareExact(v, version) >= 0) : -1;
+  const at = parseVersion(version) ? published.findIndex((v) => compareVersions(v, version) >= 0) : -1;
   const index = at === -1 ? published.length : at;
   return published.slice(Math.max(0, index - 2), index + 2).join(", ") || "none";
 }
 
 /** True when no published version lies strictly between `a` and `b` (a < b). */
 export function adjacent(published: string[], a: string, b: string): boolean {
-  return !published.some((v) => compareExact(v, a) > 0 && compareExact(v, b) < 0);
+  return !published.some((v) => compareVersions(v, a) > 0 && compareVersions(v, b) < 0);
 }

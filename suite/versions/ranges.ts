@@ -6,7 +6,7 @@
  * value) and the gap is named, with the bisect command that pins it down.
  */
 import type { Figure, Status } from "../harness/check.ts";
-import { adjacent, compareExact, sortVersions } from "./published.ts";
+import { adjacent, compareVersions, sortVersions } from "./published.ts";
 
 export interface Observation {
   version: string;
@@ -155,4 +155,4 @@ export function newestAt(observations: Observation[], version: string): Observat
     .at(-1);
 }
 
-export { compareExact };
+export { compareVersions };

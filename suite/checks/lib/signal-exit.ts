@@ -118,46 +118,42 @@ export function streamProblems(streams: StreamSeen[]): string[] {
 export async function signalWithOpenStreams(server: ServerProcess, signal: "SIGINT" | "SIGTERM"): Promise<Verdict> {
   const opened = [];
   for (let i = 0; i < OPEN_STREAMS; i++) opened.push(await openStream(server));
-  try {
-    await Promise.all(opened.map(({ client }) => client.waitForHead(HEAD_TIMEOUT_MS)));
-    const errorsAfterEnd = opened.map(({ client }) => {
-      const errors: string[] = [];
-      client.socket.on("error", (error: NodeJS.ErrnoException) => {
-        if (client.end && client.end.how !== "rst") errors.push(error.code === "ECONNRESET" ? "RST" : String(error.code ?? error.message));
-      });
-      return errors;
+  await Promise.all(opened.map(({ client }) => client.waitForHead(HEAD_TIMEOUT_MS)));
+  const errorsAfterEnd = opened.map(({ client }) => {
+    const errors: string[] = [];
+    client.socket.on("error", (error: NodeJS.ErrnoException) => {
+      if (client.end && client.end.how !== "rst") errors.push(error.code === "ECONNRESET" ? "RST" : String(error.code ?? error.message));
     });
+    return errors;
+  });
 
-    const signalAt = server.signal(signal);
-    const [exitSeen] = await Promise.all([
-      observeExit(server, signalAt),
-      ...opened.map(({ client }) => client.waitForEnd(OBSERVE_MS).catch(() => undefined)),
-    ]);
-    const stderr = await completeStderr(server);
-    const streams = opened.map(({ client, sub }, i) => streamSeen(sub, client, signalAt, errorsAfterEnd[i]!));
+  const signalAt = server.signal(signal);
+  const [exitSeen] = await Promise.all([
+    observeExit(server, signalAt),
+    ...opened.map(({ client }) => client.waitForEnd(OBSERVE_MS).catch(() => undefined)),
+  ]);
+  const stderr = await completeStderr(server);
+  const streams = opened.map(({ client, sub }, i) => streamSeen(sub, client, signalAt, errorsAfterEnd[i]!));
 
-    const problems = streamProblems(streams);
-    const exitProblem = describeExit(exitSeen, EXIT_BOUND_MS);
-    if (exitProblem) problems.push(exitProblem);
-    if (stderr.trim()) problems.push(describeStderr(stderr));
+  const problems = streamProblems(streams);
+  const exitProblem = describeExit(exitSeen, EXIT_BOUND_MS);
+  if (exitProblem) problems.push(exitProblem);
+  if (stderr.trim()) problems.push(describeStderr(stderr));
 
-    const figure = exitSeen.ms === null ? censored(OBSERVE_MS) : measured(exitSeen.ms);
-    const evidence = {
-      exit: exitSeen.exit ? { code: exitSeen.exit.code, signal: exitSeen.exit.signal, ms: exitSeen.ms } : null,
-      streams,
-      serverSaid: server.records
-        .filter((r) => !["listening", "subscribed", "unsubscribed", "signal-aborted", "stream-cancelled"].includes(r.type))
-        .map((r) => ({ ...r, msAfterSignal: round(r.at - signalAt) })),
-    };
-    if (problems.length) return fail(`${signal} with ${OPEN_STREAMS} open streams: ${problems.join("; ")}`, figure, evidence);
-    const slowestEnd = Math.max(...streams.map((s) => s.endMs!));
-    return pass(
-      `${signal}: all ${OPEN_STREAMS} streams got \`shutdown\`, the last chunk and a FIN (last at ${slowestEnd} ms); exit 0 in ${exitSeen.ms} ms; stderr empty`,
-      figure,
-      evidence,
-    );
-  } finally {
-    for (const { client } of opened) client.socket.destroy();
-  }
+  const figure = exitSeen.ms === null ? censored(OBSERVE_MS) : measured(exitSeen.ms);
+  const evidence = {
+    exit: exitSeen.exit ? { code: exitSeen.exit.code, signal: exitSeen.exit.signal, ms: exitSeen.ms } : null,
+    streams,
+    serverSaid: server.records
+      .filter((r) => !["listening", "subscribed", "unsubscribed", "signal-aborted", "stream-cancelled"].includes(r.type))
+      .map((r) => ({ ...r, msAfterSignal: round(r.at - signalAt) })),
+  };
+  if (problems.length) return fail(`${signal} with ${OPEN_STREAMS} open streams: ${problems.join("; ")}`, figure, evidence);
+  const slowestEnd = Math.max(...streams.map((s) => s.endMs!));
+  return pass(
+    `${signal}: all ${OPEN_STREAMS} streams got \`shutdown\`, the last chunk and a FIN (last at ${slowestEnd} ms); exit 0 in ${exitSeen.ms} ms; stderr empty`,
+    figure,
+    evidence,
+  );
 }
 

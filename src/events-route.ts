@@ -1,0 +1,56 @@
+/**
+ * The `/events` route's logic, the same for every framework (Hono in app.ts, Elysia in
+ * elysia-app.ts): read the query and Last-Event-ID, run the runtime file's per-stream hook, subscribe
+ * to the dispatcher, and hand back the stream with its headers, or nothing when shutting down (503).
+ *
+ * Query: `heartbeat=0` turns the heartbeat off for this stream; `mitigations=0` turns every
+ * workaround off (no early `retry:` write, no heartbeat, no timeout override), so that the stream
+ * shows what the runtime does by itself.
+ */
+import { DispatcherClosedError, type EventDispatcher } from "./dispatcher.ts";
+
+export const SSE_HEADERS = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-cache",
+  // Proxies such as nginx buffer responses unless told not to.
+  "x-accel-buffering": "no",
+} as const;
+
+/** What the route needs of a request, whatever the framework. */
+export interface EventsRequest {
+  signal: AbortSignal;
+  query(name: string): string | undefined;
+  header(name: string): string | undefined;
+}
+
+export interface EventsRouteOptions {
+  /**
+   * Called for each stream when mitigations are on, before subscribing (if it throws, no subscription
+   * is left behind); a runtime file uses it to lift a per-request idle timeout.
+   */
+  onStream?: () => void;
+  /**
+   * Whether streams with mitigations on listen to `request.signal` (default true). A runtime whose
+   * signal misbehaves turns it off and relies on the stream's cancel() alone; facts
+   * (`mitigations=0`) always listen, to show what the runtime does.
+   */
+  requestSignal?: boolean;
+}
+
+/** The stream for one `/events` request, or undefined when the dispatcher is closed (answer 503). */
+export function openEventStream(dispatcher: EventDispatcher, request: EventsRequest, options: EventsRouteOptions = {}): ReadableStream<Uint8Array> | undefined {
+  const mitigations = request.query("mitigations") !== "0";
+  try {
+    if (mitigations) options.onStream?.();
+    const listenToSignal = !mitigations || (options.requestSignal ?? true);
+    return dispatcher.subscribe({
+      signal: listenToSignal ? request.signal : undefined,
+      lastEventId: request.header("last-event-id") ?? null,
+      heartbeat: mitigations && request.query("heartbeat") !== "0",
+      openWithRetry: mitigations,
+    }).stream;
+  } catch (error) {
+    if (error instanceof DispatcherClosedError) return undefined;
+    throw error;
+  }
+}
