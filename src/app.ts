@@ -38,7 +38,7 @@ export function createApp(options: AppOptions): Hono {
   app.get("/events", (c) => {
     const stream = openEventStream(
       dispatcher,
-      { signal: c.req.raw.signal, query: (name) => c.req.query(name), header: (name) => c.req.header(name) },
+      { signal: () => c.req.raw.signal, query: (name) => c.req.query(name), header: (name) => c.req.header(name) },
       { onStream: () => options.onStream?.(c), ...(options.requestSignal === undefined ? {} : { requestSignal: options.requestSignal }) },
     );
     return stream ? c.body(stream, 200, SSE_HEADERS) : c.text("shutting down\n", 503);

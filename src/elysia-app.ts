@@ -33,7 +33,7 @@ export function createElysiaApp(prepared: PreparedServer, options: ElysiaAppOpti
       .get("/events", ({ request, query, headers, set, server }) => {
         const stream = openEventStream(
           dispatcher,
-          { signal: request.signal, query: (name) => query[name], header: (name) => headers[name] },
+          { signal: () => request.signal, query: (name) => query[name], header: (name) => headers[name] },
           { onStream: () => options.onStream?.(request, server), ...(options.requestSignal === undefined ? {} : { requestSignal: options.requestSignal }) },
         );
         if (!stream) {

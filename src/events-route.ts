@@ -18,7 +18,12 @@ export const SSE_HEADERS = {
 
 /** What the route needs of a request, whatever the framework. */
 export interface EventsRequest {
-  signal: AbortSignal;
+  /**
+   * The request's abort signal, read only when the stream listens to it: Deno prints a legacy-abort
+   * warning as soon as a handler reads request.signal (denoland/deno#34397, Deno 2.9.0), which
+   * runtimes/deno.ts avoids with requestSignal: false.
+   */
+  signal(): AbortSignal;
   query(name: string): string | undefined;
   header(name: string): string | undefined;
 }
@@ -44,7 +49,7 @@ export function openEventStream(dispatcher: EventDispatcher, request: EventsRequ
     if (mitigations) options.onStream?.();
     const listenToSignal = !mitigations || (options.requestSignal ?? true);
     return dispatcher.subscribe({
-      signal: listenToSignal ? request.signal : undefined,
+      signal: listenToSignal ? request.signal() : undefined,
       lastEventId: request.header("last-event-id") ?? null,
       heartbeat: mitigations && request.query("heartbeat") !== "0",
       openWithRetry: mitigations,

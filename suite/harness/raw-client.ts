@@ -60,6 +60,11 @@ export class RawSseClient {
   private lastChunk = false;
   /** Arrival of the terminating zero-length chunk (a keep-alive connection may stay open after it). */
   lastChunkAt: number | undefined;
+  /** Chunks whose closing CRLF came in a later read than their data (when each came). */
+  readonly lateChunkEnds: { dataAt: number; crlfAt: number }[] = [];
+  private chunkState: "size" | "data" | "crlf" = "size";
+  private chunkRemaining = 0;
+  private chunkDataEndedAt = 0;
   private readonly parser: EventSourceParser;
   private readonly decoder = new TextDecoder("utf-8");
   private readonly waiters = new Set<Waiter>();
@@ -192,24 +197,44 @@ export class RawSseClient {
       return;
     }
     // Chunked transfer coding (RFC 9112 §7.1): size in hex, optional extensions, CRLF, data, CRLF.
+    // Data is delivered as soon as it arrives, a part of a chunk included, as llhttp and browsers do:
+    // a client that waited for the CRLF after the data would hold back an event that a real client
+    // already has (Bun 1.1.45 sends each chunk's CRLF only with the next chunk).
     for (;;) {
-      const lineEnd = this.buffer.indexOf("\r\n");
-      if (lineEnd < 0) return;
-      const size = parseInt(this.buffer.subarray(0, lineEnd).toString("latin1").split(";")[0]!, 16);
-      if (Number.isNaN(size)) {
-        this.finish("error", "malformed chunk size");
-        this.socket.destroy();
-        return;
+      if (this.chunkState === "size") {
+        const lineEnd = this.buffer.indexOf("\r\n");
+        if (lineEnd < 0) return;
+        const size = parseInt(this.buffer.subarray(0, lineEnd).toString("latin1").split(";")[0]!, 16);
+        if (Number.isNaN(size)) {
+          this.finish("error", "malformed chunk size");
+          this.socket.destroy();
+          return;
+        }
+        this.buffer = this.buffer.subarray(lineEnd + 2);
+        if (size === 0) {
+          this.lastChunk = true;
+          this.lastChunkAt = at;
+          this.buffer = Buffer.alloc(0);
+          return;
+        }
+        this.chunkRemaining = size;
+        this.chunkState = "data";
       }
-      if (size === 0) {
-        this.lastChunk = true;
-        this.lastChunkAt = at;
-        this.buffer = Buffer.alloc(0);
-        return;
+      if (this.chunkState === "data") {
+        if (this.buffer.length === 0) return;
+        const take = Math.min(this.chunkRemaining, this.buffer.length);
+        this.acceptBody(at, this.buffer.subarray(0, take));
+        this.buffer = this.buffer.subarray(take);
+        this.chunkRemaining -= take;
+        if (this.chunkRemaining > 0) return;
+        this.chunkDataEndedAt = at;
+        this.chunkState = "crlf";
       }
-      if (this.buffer.length < lineEnd + 2 + size + 2) return;
-      this.acceptBody(at, this.buffer.subarray(lineEnd + 2, lineEnd + 2 + size));
-      this.buffer = this.buffer.subarray(lineEnd + 2 + size + 2);
+      if (this.buffer.length < 2) return;
+      // The CRLF that ends the chunk came in a later read than its data: a fact of its own.
+      if (at > this.chunkDataEndedAt) this.lateChunkEnds.push({ dataAt: this.chunkDataEndedAt, crlfAt: at });
+      this.buffer = this.buffer.subarray(2);
+      this.chunkState = "size";
     }
   }
 

@@ -47,6 +47,8 @@ interface Bar {
   target: string;
   column: number;
   value?: number;
+  /** The check saw nothing within its bound: `value` is that bound, drawn apart (hatched, "> …"). */
+  censored?: boolean;
   status?: Status;
   boundMs: number;
 }
@@ -57,7 +59,15 @@ function barsFor(spec: ChartSpec, model: ReportModel): Bar[] {
     model.columns.map((column, index) => {
       const result = rows.get(id)?.cells[index]?.result;
       const value = result?.figure?.unit === "ms" ? result.figure.value : undefined;
-      return { check: id, target: column.target, column: index, boundMs, ...(value !== undefined ? { value } : {}), ...(result ? { status: result.status } : {}) };
+      return {
+        check: id,
+        target: column.target,
+        column: index,
+        boundMs,
+        ...(value !== undefined ? { value } : {}),
+        ...(result?.figure?.censored ? { censored: true } : {}),
+        ...(result ? { status: result.status } : {}),
+      };
     }),
   );
 }
@@ -77,7 +87,10 @@ export function renderChart(spec: ChartSpec, model: ReportModel): string {
   const perGroup = model.columns.length * (BAR_H + GAP) + GROUP_GAP;
   const legendH = 24;
   const height = legendH + spec.checks.length * perGroup + 10;
-  const parts: string[] = [];
+  // One hatch per colour, for censored bars.
+  const parts: string[] = [
+    `<defs>${PALETTE.map((colour, i) => `<pattern id="hatch-${spec.id}-${i}" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/><rect width="3" height="6" fill="${colour}"/></pattern>`).join("")}</defs>`,
+  ];
 
   model.columns.forEach((column, i) => {
     const lx = LABEL_W + i * 150;
@@ -104,16 +117,19 @@ export function renderChart(spec: ChartSpec, model: ReportModel): string {
       }
       const w = Math.max(1, x(bar.value) - LABEL_W);
       const over = bar.value > bar.boundMs || (bar.status !== undefined && bar.status !== "pass");
+      // A censored figure is no measurement: nothing was seen within `value` ms. Its bar is hatched
+      // and open-ended, and its label says "> value".
+      const shown = bar.censored ? `> ${formatNumber(bar.value)} ms (nothing seen within it)` : `${formatNumber(bar.value)} ms`;
       parts.push(
-        `<rect class="bar${over ? " over" : ""}" data-check="${escapeHtml(id)}" data-target="${escapeHtml(bar.target)}" x="${LABEL_W}" y="${y}" width="${w.toFixed(1)}" height="${BAR_H}" fill="${PALETTE[bar.column % PALETTE.length]}">` +
-          `<title>${escapeHtml(`${id} on ${bar.target}: ${formatNumber(bar.value)} ms (${bar.status}), bound ${boundMs} ms`)}</title></rect>`,
-        `<text x="${(LABEL_W + w + 4).toFixed(1)}" y="${y + BAR_H - 4}" class="value">${mark} ${formatNumber(bar.value)} ms</text>`,
+        `<rect class="bar${over ? " over" : ""}${bar.censored ? " censored" : ""}" data-check="${escapeHtml(id)}" data-target="${escapeHtml(bar.target)}" x="${LABEL_W}" y="${y}" width="${w.toFixed(1)}" height="${BAR_H}" fill="${bar.censored ? `url(#hatch-${spec.id}-${bar.column % PALETTE.length})` : PALETTE[bar.column % PALETTE.length]}">` +
+          `<title>${escapeHtml(`${id} on ${bar.target}: ${shown} (${bar.status}), bound ${boundMs} ms`)}</title></rect>`,
+        `<text x="${(LABEL_W + w + 4).toFixed(1)}" y="${y + BAR_H - 4}" class="value">${mark} ${escapeHtml(shown)}</text>`,
       );
     }
   });
 
   return (
-    `<figure class="chart" id="chart-${spec.id}"><figcaption>${escapeHtml(spec.title)}; dashed line: the bound</figcaption>` +
+    `<figure class="chart" id="chart-${spec.id}"><figcaption>${escapeHtml(spec.title)}; dashed line: the bound; a hatched bar: nothing seen within that time (censored, not a measurement)</figcaption>` +
     `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${escapeHtml(spec.title)}" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}">` +
     parts.join("") +
     `</svg></figure>`
