@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import type { Target } from "./targets.ts";
+import { guard, release } from "./process-guard.ts";
 import { RawSseClient, type OpenOptions } from "./raw-client.ts";
 import { ROOT } from "./targets.ts";
 import { TimeoutError, withTimeout } from "./wait.ts";
@@ -83,6 +84,8 @@ export class ServerProcess {
     this.removedEnv = removed;
     const [program, ...args] = target.command;
     this.child = spawn(program!, args, { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    // Its own process group (detached): the watchdog kills it should the harness die outright.
+    guard(this.child.pid);
     live.add(this);
     installExitHook();
     this.closed = new Promise((resolve) => this.child.once("close", () => resolve()));
@@ -90,11 +93,13 @@ export class ServerProcess {
       this.child.once("exit", (code, signal) => {
         this.exitInfo = { code, signal, at: performance.now() };
         live.delete(this);
+        this.releaseGroup();
         resolve(this.exitInfo);
       });
       this.child.once("error", () => {
         this.exitInfo = { code: null, signal: null, at: performance.now() };
         live.delete(this);
+        this.releaseGroup();
         resolve(this.exitInfo);
       });
     });
@@ -178,6 +183,20 @@ export class ServerProcess {
     this.clients.clear();
     this.killNow();
     await withTimeout(this.exited, 5000, "reaping after SIGKILL").catch(() => {});
+  }
+
+  /**
+   * The leader exited; the group may still hold its children (a runtime's workers), so it is killed
+   * whole before the watchdog forgets it.
+   */
+  private releaseGroup(): void {
+    if (this.child.pid === undefined) return;
+    try {
+      process.kill(-this.child.pid, "SIGKILL");
+    } catch {
+      /* the group is empty */
+    }
+    release(this.child.pid);
   }
 
   killNow(): void {
