@@ -23,6 +23,7 @@ export function ceilingTarget(runtime: RuntimeName, version?: string): Target {
     ...(version ? { runtimeVersion: version } : {}),
     server: { node: "node:http", bun: "Bun.serve", deno: "Deno.serve" }[runtime],
     framework: "none",
+    runtimeFlags: [],
     command: runtimeCommand(runtime, `bench/ceilings/${runtime}.ts`, version),
   };
 }

@@ -122,7 +122,8 @@ describe("COMPATIBILITY.md", () => {
     expect(legacyAbort.curated).toBe(true);
     expect(legacyAbort.upstream).toContain("denoland/deno#27005");
     expect(legacyAbort.workaroundFor).toContain("disconnect.producer-stops");
-    expect(legacyAbort.flag?.name).toBe("--unstable-no-legacy-abort");
+    // No flagged run in the sample: no flag, whatever anyone knows about it.
+    expect(legacyAbort.flag).toBeUndefined();
     const headers = model.footnotes.find((f) => f.target === "bun" && f.check === "flush.headers")!;
     expect(headers.upstream).toContain("oven-sh/bun#33660");
     expect(markdown).toMatch(/Workaround at work: `flush\.per-event`.* pass on bun because the dispatcher writes `retry:`/);
@@ -185,11 +186,22 @@ describe("compat.json", () => {
     expect(headers.notes!.join(" ")).toContain("oven-sh/bun#33660");
   });
 
-  test("adds the runtime flag that changes a fact, where the knowledge says so", () => {
-    const legacy = statement("completion.signal-quiet", "deno") as SupportStatement[];
+  test("has no runtime flag without a flagged run that passes", () => {
+    expect(statement("completion.signal-quiet", "deno")).toMatchObject({ version_added: false });
+  });
+
+  test("adds the runtime flag with which a flagged run of the same target passes", () => {
+    const flagged: TargetResults = structuredClone(SAMPLE.find((r) => r.run.target === "deno")!);
+    flagged.run.target = "deno+no-legacy-abort";
+    flagged.run.runtimeFlags = ["--unstable-no-legacy-abort"];
+    for (const c of flagged.checks) if (c.id === "completion.signal-quiet") Object.assign(c, { status: "pass", message: "no abort, no cancel()" });
+    const withFlag = buildModel([...SAMPLE, flagged]);
+    const legacy = buildCompat(withFlag).checks["completion.signal-quiet"]!.__compat.support["deno"] as SupportStatement[];
     expect(legacy).toHaveLength(2);
     expect(legacy[0]!.version_added).toBe(false);
     expect(legacy[1]).toMatchObject({ version_added: "2.9.6", flags: [{ type: "runtime_flag", name: "--unstable-no-legacy-abort" }] });
+    expect(legacy[1]!.notes!.join(" ")).toContain("deno+no-legacy-abort");
+    expect(withFlag.columns.map((c) => c.target)).toContain("deno+no-legacy-abort");
   });
 
   test("names the seed rows a check answers", () => {
@@ -199,10 +211,12 @@ describe("compat.json", () => {
 });
 
 describe("results that contradict upstream", () => {
-  // The sample's Bun run as if it were bun-node (@hono/node-server on Bun's node:http), which passes
-  // disconnect.signal and disconnect.cancel on Bun 1.4.5 where oven-sh/bun#14697 / #29219 say it fails.
+  // The sample's Bun run as if it were bun-node (@hono/node-server on Bun's node:http) on Bun 1.3.14,
+  // passing disconnect.signal and disconnect.cancel where oven-sh/bun#14697 / #29219 say it fails
+  // (reported from 1.1.31; Bun 1.4.0 emits 'close': oven-sh/bun#35025).
   const bunNode: TargetResults = structuredClone(SAMPLE.find((r) => r.run.target === "bun")!);
   bunNode.run.target = "bun-node";
+  bunNode.run.runtimeVersion = "1.3.14";
   for (const c of bunNode.checks) if (c.id === "disconnect.signal") Object.assign(c, { evidence: { observations: [{ variant: "fin/idle", ms: 3.4 }, { variant: "rst/writing", ms: 1.7 }] } });
   const withBunNode = buildModel([...SAMPLE, bunNode]);
   const text = renderMarkdown(withBunNode);
@@ -211,16 +225,22 @@ describe("results that contradict upstream", () => {
     const note = withBunNode.footnotes.find((f) => f.target === "bun-node" && f.check === "disconnect.signal")!;
     expect(note).toMatchObject({ status: "pass", curated: true });
     expect(note.contradicts).toMatchObject({ says: "fail", upstream: expect.arrayContaining(["oven-sh/bun#14697", "oven-sh/bun#29219"]) });
-    expect(note.contradicts!.evidence).toContain("bun-node on bun 1.4.5: pass");
+    expect(note.contradicts!.evidence).toContain("bun-node on bun 1.3.14: pass");
     expect(note.contradicts!.evidence).toContain("fin/idle 3.4 ms");
     const line = text.split("\n").find((l) => l.startsWith(`${note.number}. `))!;
-    expect(line).toContain("**Contradicts upstream:** upstream says this fails here");
+    expect(line).toContain("**Contradicts upstream:** upstream says (curated) this fails here");
     expect(line).toContain("[oven-sh/bun#14697](https://github.com/oven-sh/bun/issues/14697)");
     const row = text.split("\n").find((l) => l.startsWith("| `disconnect.signal` |"))!;
     expect(row).toContain(`[[${note.number}]](#note-${note.number})`);
     const statement = buildCompat(withBunNode).checks["disconnect.signal"]!.__compat.support["bun-node"] as SupportStatement;
-    expect(statement.version_added).toBe("1.4.5");
+    expect(statement.version_added).toBe("1.3.14");
     expect(statement.notes!.join(" ")).toMatch(/^contradicts upstream: upstream says this fails here/);
+  });
+
+  test("leaves a pass on Bun 1.4.x alone: upstream's report is bounded to the versions it was made on", () => {
+    const current: TargetResults = structuredClone(bunNode);
+    current.run.runtimeVersion = "1.4.5";
+    expect(buildModel([...SAMPLE, current]).footnotes.find((f) => f.target === "bun-node" && f.check === "disconnect.signal")).toBeUndefined();
   });
 
   test("leaves a pass alone where upstream agrees (Bun.serve's cancel() from 1.1.27, oven-sh/bun#6758)", () => {

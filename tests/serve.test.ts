@@ -14,7 +14,7 @@ afterEach(async () => {
 
 async function serve(id: string): Promise<ServerProcess> {
   const spec = TARGETS[id]!;
-  const target: Target = { id, runtime: spec.runtime, server: spec.server, framework: spec.framework, command: [`${ROOT}/run-test.sh`, "serve", id] };
+  const target: Target = { id, runtime: spec.runtime, server: spec.server, framework: spec.framework, command: [`${ROOT}/run-test.sh`, "serve", id], runtimeFlags: [] };
   const server = new ServerProcess(target, { SSE_CONTROL: "0" });
   started.push(server);
   return server.ready(20_000);

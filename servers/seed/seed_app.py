@@ -33,7 +33,7 @@ import weakref
 
 import bottle
 
-from seed_records import now_ms, observe
+from seed_records import observe
 
 # ---------------------------------------------------------------------------------------------------
 # Configuration (the names and defaults of src/config.ts where they mean the same)

@@ -175,7 +175,8 @@ def run_bottle(name, config):
     import bottle
     from seed_app import create_app
 
-    app = create_app(config, name)
+    label = server_label(name)
+    app = create_app(config, label)
     _app_holder["app"] = app
     quiet = config["server_log"] == "quiet"
     host, port = config["host"], config["port"]
@@ -185,14 +186,13 @@ def run_bottle(name, config):
 
         class AnnouncingWSGIServer(WSGIServer):
             def serve_forever(self, poll_interval=0.5):
-                announce(self.server_address[1], "wsgiref " + platform.python_version(), config, adapter="wsgiref")
+                announce(self.server_address[1], label, config, adapter="wsgiref")
                 super().serve_forever(poll_interval)
 
         # server_class is an option of bottle's WSGIRefServer adapter; its FixedHandler stays.
         bottle.run(app, server="wsgiref", host=host, port=port, quiet=quiet, server_class=AnnouncingWSGIServer)
 
     elif name == "cherrypy":
-        import cheroot
         import cheroot.wsgi
 
         # The hook wraps a method of cheroot's own class: replacing the class would break its
@@ -201,21 +201,20 @@ def run_bottle(name, config):
 
         def prepare_and_announce(self):
             prepare(self)  # binds, listens, starts the thread pool
-            announce(self.bind_addr[1], f"cheroot {cheroot.__version__}", config, adapter="cheroot",
+            announce(self.bind_addr[1], label, config, adapter="cheroot",
                      threads=self.requests.min)
 
         cheroot.wsgi.Server.prepare = prepare_and_announce
         bottle.run(app, server="cheroot", host=host, port=port, quiet=quiet)
 
     elif name == "waitress":
-        import importlib.metadata
         import waitress
 
         create_server = waitress.create_server
 
         def create_and_announce(application, **kw):
             server = create_server(application, **kw)  # the socket listens once this returns
-            announce(int(server.effective_port), "waitress " + importlib.metadata.version("waitress"), config,
+            announce(int(server.effective_port), label, config,
                      adapter="waitress", threads=server.adj.threads)
             return server
 
@@ -231,12 +230,25 @@ def run_bottle(name, config):
         serve_forever = paste.httpserver.WSGIThreadPoolServer.serve_forever
 
         def announce_and_serve_forever(self, *args, **kwargs):
-            announce(self.server_address[1], "paste.httpserver " + _version("paste"), config, adapter="paste",
+            announce(self.server_address[1], label, config, adapter="paste",
                      threads=self.thread_pool.nworkers)
             return serve_forever(self, *args, **kwargs)
 
         paste.httpserver.WSGIThreadPoolServer.serve_forever = announce_and_serve_forever
         bottle.run(app, server="paste", host=host, port=port, quiet=quiet)
+
+
+def server_label(name):
+    """What serves the app, as the `listening` record and /stats name it."""
+    if name == "wsgiref":
+        return f"wsgiref (Python {platform.python_version()})"
+    if name == "cherrypy":
+        return f"cheroot {_version('cheroot')} (CherryPy's HTTP server, bottle's cheroot adapter)"
+    if name == "waitress":
+        return f"waitress {_version('waitress')}"
+    if name == "paste":
+        return f"paste.httpserver {_version('paste')}"
+    return f"gunicorn {_version('gunicorn')} ({name.split('-', 1)[1]} worker)"
 
 
 def _version(dist):
@@ -253,19 +265,18 @@ def _version(dist):
 
 
 def run_gunicorn(name, config):
-    import gunicorn
     from gunicorn.app.base import BaseApplication
     from gunicorn.arbiter import Arbiter
 
     worker_class = name.split("-", 1)[1]
-    server_label = f"gunicorn {gunicorn.__version__} ({worker_class} worker)"
+    label = server_label(name)
 
     def post_worker_init(worker):
         # In the worker, after the app is loaded and (gevent) after monkey-patching, just before its
         # accept loop. The master bound the socket; PORT=0 gives the ephemeral port read here.
         port = worker.sockets[0].getsockname()[1]
         if worker.age == 1:
-            announce(port, server_label, config, adapter="gunicorn", workerClass=worker_class, masterPid=MAIN_PID,
+            announce(port, label, config, adapter="gunicorn", workerClass=worker_class, masterPid=MAIN_PID,
                      workers=worker.cfg.workers, timeout=worker.cfg.timeout, gracefulTimeout=worker.cfg.graceful_timeout)
         else:
             observe("worker-started", pid=os.getpid(), age=worker.age, port=port)
@@ -317,7 +328,7 @@ def run_gunicorn(name, config):
             # In the worker (no preload): the dispatcher thread must start after the fork and, for
             # gevent, after monkey-patching.
             from seed_app import create_app
-            app = create_app(config, server_label)
+            app = create_app(config, label)
             _app_holder["app"] = app
             return app
 
@@ -333,6 +344,7 @@ def run_gunicorn(name, config):
 def main(argv):
     if len(argv) != 2 or argv[1] not in SERVERS:
         print(f"usage: {argv[0]} <{'|'.join(SERVERS)}>", file=sys.stderr)
+        STATE.update(code=2, reason="usage")
         return 2
     name = argv[1]
     from seed_app import ConfigError, read_config
@@ -340,6 +352,7 @@ def main(argv):
         config = read_config()
     except ConfigError as error:
         print(f"sse-compat seed: {error}", file=sys.stderr)
+        STATE.update(code=2, reason=f"configuration: {error}")
         return 2
     install_error_hooks()
     STATE["dispositions"] = {"SIGINT": _disposition(signal.SIGINT), "SIGTERM": _disposition(signal.SIGTERM)}

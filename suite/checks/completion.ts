@@ -8,7 +8,7 @@ import type { RawSseClient } from "../harness/raw-client.ts";
 import type { ServerRecord, ServerProcess } from "../harness/server-process.ts";
 import { round, withTimeout } from "../harness/wait.ts";
 
-import { close, nonEmptyLines, legacyAbortNote } from "./lib/server-output.ts";
+import { close, nonEmptyLines } from "./lib/server-output.ts";
 
 // ---------------------------------------------------------------------------------------------
 // completion.signal-quiet
@@ -103,9 +103,8 @@ function judgeCompletion(observations: CompletionObservation[]): Verdict {
   }
   const figure = measured(observations.reduce((sum, o) => sum + o.lateRecords.length, 0));
   const evidence = { observations };
-  const legacy = legacyAbortNote(observations.map((o) => o.stderr).join(""));
   const bound = "observed up to a follow-up request's subscribed record (keep-alive: also after closing the idle connection)";
-  if (problems.length) return fail(`${problems.join("; ")}${legacy}; ${bound}`, figure, evidence);
+  if (problems.length) return fail(`${problems.join("; ")}; ${bound}`, figure, evidence);
   return pass(`normal end (Connection: close, and keep-alive): no abort, no cancel(), stderr empty; ${bound}`, figure, evidence);
 }
 

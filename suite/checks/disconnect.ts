@@ -6,7 +6,7 @@ import { censored, type Check, type CheckContext, fail, measured, pass, skip, ty
 import { collectGarbage, health, openStream, publish, stats, type OpenedStream } from "../harness/control.ts";
 import type { ServerRecord, ServerProcess } from "../harness/server-process.ts";
 import { round } from "../harness/wait.ts";
-import { close, dropped, ERROR_RECORDS, legacyAbortNote, nonEmptyLines, tally } from "./lib/server-output.ts";
+import { close, dropped, ERROR_RECORDS, nonEmptyLines, tally } from "./lib/server-output.ts";
 
 const BOUND_MS = 1000;
 /** How long to keep waiting past the bound, to report a late latency rather than only "late". */
@@ -304,8 +304,7 @@ export const disconnectQuiet: Check = {
       undetected.length ? `${undetected.length} disconnect(s) not dropped within ${QUIET_DROP_BOUND_MS} ms` : "",
     ].filter(Boolean);
     const tail = notes.length ? `; ${notes.join("; ")}` : "";
-    const note = legacyAbortNote(both.map((s) => s.stderr).join(""));
-    if (problems.length) return fail(`${QUIET_DISCONNECTS} mixed disconnects: ${problems.join("; ")}${note}${tail}`, figure, evidence);
+    if (problems.length) return fail(`${QUIET_DISCONNECTS} mixed disconnects: ${problems.join("; ")}${tail}`, figure, evidence);
     return pass(`${QUIET_DISCONNECTS} mixed disconnects: stderr empty, no error record, /health ok${tail}`, figure, evidence);
   },
 };

@@ -9,7 +9,7 @@
  * Bun batches stream chunks as it likes (oven-sh/bun#13944): the client parses SSE frames and never
  * counts on one read per event, except where a check asks exactly that ("one at a time").
  */
-import { censored, type Check, fail, measured, pass } from "../harness/check.ts";
+import { censored, type Check, fail, measured, pass, setUpStep } from "../harness/check.ts";
 import { openStream, publish, type OpenedStream } from "../harness/control.ts";
 import type { RawSseClient, ReceivedEvent } from "../harness/raw-client.ts";
 import type { ServerProcess } from "../harness/server-process.ts";
@@ -38,7 +38,8 @@ const byId = (id: number) => (e: ReceivedEvent) => e.id === String(id);
 async function openWarmStream(server: ServerProcess): Promise<OpenedStream> {
   const opened = await openStream(server);
   const warmUp = await publish(server, { event: "warm-up", data: "warm-up" });
-  await opened.client.waitForEvent(byId(warmUp.id), EVENT_OBSERVE_MS, "the warm-up event");
+  // The warm-up is the harness's preparation, not a measurement: if it fails, the check is an error.
+  await setUpStep("warm-up", opened.client.waitForEvent(byId(warmUp.id), EVENT_OBSERVE_MS, "the warm-up event"));
   return opened;
 }
 

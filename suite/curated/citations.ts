@@ -1,15 +1,43 @@
-/** Upstream citations as links: `owner/repo#N` is a GitHub issue or PR (GitHub redirects between them). */
+/**
+ * Upstream citations as links. `owner/repo#N` is an issue, unless it is listed below as a pull
+ * request (GitHub would redirect, but a link should say what it points to). Which of the cited
+ * numbers are pull requests was read in each thread (suite/curated/sources.md).
+ */
 
 export interface Citation {
   text: string;
   url?: string;
 }
 
-const ISSUE = /^([\w.-]+\/[\w.-]+)#(\d+)$/;
+/** The cited references that are pull requests, not issues. */
+export const PULL_REQUESTS = new Set([
+  "oven-sh/bun#13772",
+  "oven-sh/bun#14120",
+  "oven-sh/bun#24168",
+  "oven-sh/bun#25271",
+  "oven-sh/bun#27206",
+  "oven-sh/bun#29220",
+  "oven-sh/bun#33660",
+  "oven-sh/bun#35025",
+  "oven-sh/bun#35130",
+  "denoland/deno#20387",
+  "denoland/deno#28371",
+  "denoland/deno#28601",
+  "denoland/deno#34026",
+  "denoland/deno#34397",
+  "denoland/deno#36312",
+  "nodejs/node#42812",
+  "honojs/hono#3859",
+  "honojs/node-server#245",
+  "honojs/node-server#280",
+  "elysiajs/elysia#1455",
+]);
+
+const REFERENCE = /^([\w.-]+\/[\w.-]+)#(\d+)$/;
 
 export function citation(reference: string): Citation {
-  const issue = ISSUE.exec(reference);
-  if (issue) return { text: reference, url: `https://github.com/${issue[1]}/issues/${issue[2]}` };
+  const match = REFERENCE.exec(reference);
+  if (match) return { text: reference, url: `https://github.com/${match[1]}/${PULL_REQUESTS.has(reference) ? "pull" : "issues"}/${match[2]}` };
   if (/^https?:\/\//.test(reference)) return { text: reference.replace(/^https?:\/\//, ""), url: reference };
   return { text: reference };
 }

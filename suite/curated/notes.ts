@@ -1,7 +1,7 @@
 /**
  * Curated knowledge for the footnotes of the published table: why a check does not pass on a
  * runtime, what our app does about it, and where upstream says so. Keyed by (check id, runtime or
- * target id, status). Citations come from /work/notes/upstream-quirks.md; a note is shown only
+ * target id, status). What each cited thread says is in suite/curated/sources.md; a note is shown only
  * beside a real result that it explains, and the footnote always quotes that result too.
  *
  * A non-pass cell that no note here explains still gets a footnote, generated from the result's own
@@ -10,11 +10,16 @@
 import type { Status } from "../harness/check.ts";
 import { compareVersions, parseVersion } from "../harness/runtime-versions.ts";
 
+/**
+ * A runtime flag with which a check passes where it does not without: measured, never written by
+ * hand. It comes from the run of a flagged target (`deno+no-legacy-abort`) published beside the plain
+ * one (suite/table/model.ts).
+ */
 export interface RuntimeFlag {
   /** As MDN's browser-compat-data: "runtime_flag" for a command-line switch. */
   type: "runtime_flag";
   name: string;
-  /** What we saw with the flag on, and where (the flag's effect is evidence too, not hearsay). */
+  /** The flagged run that passes: target, runtime version, date. */
   evidence: string;
 }
 
@@ -35,8 +40,6 @@ export interface CuratedNote {
   upstream: string[];
   /** The cause is in this app, not upstream; `evidence` says how that was established. */
   ours?: { evidence: string };
-  /** A runtime flag that turns the fact into a pass (goes into compat.json's `flags`). */
-  flag?: RuntimeFlag;
 }
 
 export const CURATED_NOTES: CuratedNote[] = [
@@ -88,12 +91,6 @@ export const CURATED_NOTES: CuratedNote[] = [
       "denoland/deno#28371",
       "https://docs.deno.com/runtime/reference/deno_serve_legacy_abort/",
     ],
-    flag: {
-      type: "runtime_flag",
-      name: "--unstable-no-legacy-abort",
-      evidence:
-        "re-run by hand on Deno 2.9.6 with the flag: completion.signal-quiet passes (no abort, no cancel(), stderr empty), but disconnect.signal then fails: request.signal never aborts within 3000 ms when the client resets (RST) mid-stream, idle or writing (FIN still 1–3 ms; 3 runs of 3). The deno.json form \"unstable\": [\"no-legacy-abort\"] is not applied on 2.9.x (denoland/deno#36307).",
-    },
   },
 
   // B. Flushing
@@ -102,7 +99,7 @@ export const CURATED_NOTES: CuratedNote[] = [
     on: { targets: ["bun", "elysia-bun"] },
     status: ["fail", "timeout"],
     cause:
-      "Bun.serve withholds the end of a streamed response's head (Date, Transfer-Encoding: chunked and the blank line that ends the header block) until the first body chunk, so a client sees no complete response (EventSource: no onopen) until the first event.",
+      "an open, unmerged pull request (oven-sh/bun#33660) describes it: Bun.serve sends the status line and user headers at once but withholds Date, Transfer-Encoding: chunked and the blank line that ends the header block until the first body chunk, so a client sees no complete response (EventSource: no onopen) until the first event. No fix has shipped.",
     workaround: "the dispatcher writes `retry:` the moment a stream opens, which pushes the head out at once.",
     upstream: ["oven-sh/bun#33660"],
   },
@@ -147,9 +144,11 @@ export const CURATED_NOTES: CuratedNote[] = [
     check: "stop.runtime-graceful",
     on: { targets: ["bun"] },
     status: ["fail", "timeout"],
-    cause: "server.stop() lets in-flight requests finish, and an endless stream never does; its promise stays pending.",
-    workaround: "on a signal the dispatcher ends every stream itself (final `shutdown` event), then calls server.stop(true) after a grace period.",
-    upstream: ["https://bun.sh/reference/globals/bun/Server/stop", "oven-sh/bun#35130", "oven-sh/bun#40043"],
+    cause:
+      "upstream's docs say server.stop() does not cancel in-flight requests and resolves once every connection is closed, so an endless stream keeps it pending; before Bun 1.4.0 graceful stop() resolved too early and a stop(true) after it did nothing (oven-sh/bun#35130, merged, first in 1.4.0 by its date).",
+    workaround:
+      "on a signal the dispatcher ends every stream itself (final `shutdown` event), then calls server.stop(true) after a grace period and exits; the exit, not stop(true), is what closes what is left on Bun before 1.4.0.",
+    upstream: ["https://bun.sh/reference/globals/bun/Server/stop", "oven-sh/bun#35130"],
   },
   {
     check: "stop.runtime-graceful",
@@ -157,7 +156,7 @@ export const CURATED_NOTES: CuratedNote[] = [
     status: ["fail", "timeout"],
     cause: "server.shutdown() waits for pending responses, and an endless stream never ends; only aborting the serve signal forces it.",
     workaround: "on a signal the dispatcher ends every stream itself (final `shutdown` event); after the grace period the process exits.",
-    upstream: ["https://docs.deno.com/api/deno/~/Deno.HttpServer.shutdown", "denoland/deno#20387", "denoland/deno#35142"],
+    upstream: ["https://docs.deno.com/api/deno/~/Deno.HttpServer.shutdown", "denoland/deno#20387"],
   },
 
   // E. Idle connections
@@ -174,7 +173,7 @@ export const CURATED_NOTES: CuratedNote[] = [
 /**
  * What upstream says a runtime does, per check and version, so that a result that contradicts it is
  * said so in the table (a pass where upstream reports a failure, or the reverse), with our run as the
- * evidence. Only claims read in the upstream threads themselves (see /work/notes/upstream-quirks.md);
+ * evidence. Only claims read in the upstream threads themselves (suite/curated/sources.md);
  * `versions` is where the claim holds, as reported: an open upper end means no fix is known upstream.
  */
 export interface UpstreamClaim {
@@ -194,11 +193,12 @@ export const UPSTREAM_CLAIMS: UpstreamClaim[] = [
   {
     checks: ["disconnect.signal", "disconnect.cancel"],
     on: { targets: ["bun-node"] },
-    versions: { from: "1.1.31" },
+    // Reported on 1.1.31 and 1.3.11-canary; Bun 1.4.0 emits res 'close' after a client abort (oven-sh/bun#35025).
+    versions: { from: "1.1.31", below: "1.4.0" },
     says: "fail",
     claim:
-      "Bun's node:http never emits ServerResponse 'close' when the client disconnects mid-response (oven-sh/bun#14697: confirmed bug, reported on 1.1.31; oven-sh/bun#29219: again on 1.3.11-canary, a raw socket that ends after the first chunk; both closed, the fix PRs oven-sh/bun#29220 and #25271 closed unmerged), and @hono/node-server aborts request.signal and cancels the body from that event only",
-    upstream: ["oven-sh/bun#14697", "oven-sh/bun#29219", "oven-sh/bun#29220"],
+      "Bun's node:http never emits ServerResponse 'close' when the client disconnects mid-response (oven-sh/bun#14697: confirmed bug, reported on 1.1.31; oven-sh/bun#29219: again on 1.3.11-canary, a raw socket that ends after the first chunk; both closed, the fix PRs oven-sh/bun#29220 and #25271 closed unmerged), and @hono/node-server aborts request.signal and cancels the body from that event only; oven-sh/bun#35025 (merged) shows Bun 1.4.0 emitting res 'close' after a client aborts a request body, and a regression test for #14697 is in oven-sh/bun",
+    upstream: ["oven-sh/bun#14697", "oven-sh/bun#29219", "oven-sh/bun#29220", "oven-sh/bun#35025"],
     finding:
       "`./run-test.sh bisect bun-node disconnect.signal 1.3.14 1.4.5` (2026-11-21): fail on Bun 1.3.14 (request.signal never aborted within 3000 ms, FIN and RST, idle and writing; re-run alike), pass from 1.4.0 (2.7 ms; re-run alike), 6 runs; by hand, node:http alone on Bun: ServerResponse 'close' never fires on 1.3.14 and fires ~1 ms after the client's FIN or RST on 1.4.0 (req and socket 'close' fire on both)",
   },
@@ -215,8 +215,9 @@ export const UPSTREAM_CLAIMS: UpstreamClaim[] = [
     on: { targets: ["bun"] },
     versions: { from: "1.1.27" },
     says: "pass",
-    claim: "from Bun 1.1.27 Bun.serve calls cancel() on a response body stream when the client disconnects (oven-sh/bun#6758; honojs/hono#3859: \"As of Bun v1.1.27, we call cancel on ReadableStream\")",
-    upstream: ["oven-sh/bun#6758", "honojs/hono#3859"],
+    claim:
+      "from Bun 1.1.27 Bun.serve calls cancel() on a response body stream when the client disconnects (oven-sh/bun#6758; honojs/hono#3859: \"As of Bun v1.1.27, we call cancel on ReadableStream\"); oven-sh/bun#28636 (closed) reports neither cancel() nor request.signal on Bun 1.3.11 for a default stream pushed from start() by a timer, and oven-sh/bun#14390 (1.1.29) is node:http under a dev server, not Bun.serve. Ours holds for the dispatcher's pull-based stream on Bun.serve",
+    upstream: ["oven-sh/bun#6758", "honojs/hono#3859", "oven-sh/bun#28636"],
   },
   {
     checks: ["idle.runtime-default"],

@@ -35,6 +35,23 @@ export interface FigureValue {
 /** A figure in a result: the value with its declared unit and label. */
 export interface Figure extends FigureValue, Omit<FigureSpec, "bound"> {}
 
+/**
+ * The harness's own machinery failed (a warm-up that never came, a set-up step): the check reports
+ * `error` with the cause, never `timeout` or `fail`, which are findings about the target.
+ */
+export class HarnessError extends Error {
+  override name = "HarnessError";
+}
+
+/** A step of the check's own set-up: however it fails (a bounded wait included), that is `error`. */
+export async function setUpStep<T>(what: string, step: Promise<T>): Promise<T> {
+  try {
+    return await step;
+  } catch (error) {
+    throw new HarnessError(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 export const measured = (value: number): FigureValue => ({ value });
 export const censored = (bound: number): FigureValue => ({ value: bound, censored: true });
 
@@ -128,7 +145,8 @@ export async function runCheck(check: Check, target: Target): Promise<CheckResul
     result = await withTimeout(check.run(ctx), check.timeoutMs, `check ${check.id}`);
     if (result.figure && !check.figure) throw new Error(`${check.id} gave a figure but declares none`);
   } catch (error) {
-    if (error instanceof TimeoutError) result = { status: "timeout", message: error.message };
+    if (error instanceof HarnessError) result = { status: "error", message: `the harness could not run the check: ${error.message}` };
+    else if (error instanceof TimeoutError) result = { status: "timeout", message: error.message };
     else result = { status: "error", message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
   } finally {
     await Promise.all(servers.map((s) => s.stop()));

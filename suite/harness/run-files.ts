@@ -3,7 +3,7 @@
  * runs/ (git ignores it), so that a trial run never dirties the checkout; `./run-test.sh publish`
  * copies the newest run of each target into results/ (committed) and builds the table from there.
  *
- *   runs/<target>.json            the newest full run of a target (`bun`, `bun@1.1.26`)
+ *   runs/<target>.json            the newest full run of a target (`bun`, `bun@1.1.26`, `deno+no-legacy-abort`)
  *   runs/<target>.partial.json    the newest subset (--only): never published
  *   runs/matrix-<target>.md|json  the newest version matrix; runs/bisect-<target>@<check>.json, bisect logs
  *   runs/bench.json               the newest benchmark
@@ -24,7 +24,7 @@ export class ResultsMissingError extends Error {
 
 /** The file name of a target's run: `bun@1.1.26.json`, `bun.partial.json` for a subset. */
 export function runFileName(target: string, partial = false): string {
-  return `${target.replace(/[^a-zA-Z0-9@._-]/g, "_")}${partial ? ".partial" : ""}.json`;
+  return `${target.replace(/[^a-zA-Z0-9@+._-]/g, "_")}${partial ? ".partial" : ""}.json`;
 }
 
 export function runFile(target: string, options: { partial?: boolean; dir?: string } = {}): string {

@@ -19,6 +19,8 @@ export interface RunInfo {
   runtimeVersion: string;
   server: string;
   framework: string;
+  /** Runtime flags the target ran with (`deno+no-legacy-abort`); empty for none. */
+  runtimeFlags: string[];
   libraries: Record<string, string>;
   suiteCommit: string;
   harnessNode: string;
@@ -65,6 +67,7 @@ export function runInfo(target: Target, concurrency: number): RunInfo {
     runtimeVersion: runtimeVersion(target),
     server: target.server,
     framework: target.framework,
+    runtimeFlags: target.runtimeFlags,
     libraries: libraryVersions(),
     suiteCommit: suiteCommit(),
     harnessNode: process.version,

@@ -36,7 +36,21 @@ export interface Target {
   framework: string;
   /** Program and arguments that start the server. */
   command: string[];
+  /** Runtime flags the target runs with (`deno+no-legacy-abort` → ["--unstable-no-legacy-abort"]). */
+  runtimeFlags: string[];
 }
+
+/**
+ * Runtime flags a target may carry, by runtime and name: `deno+no-legacy-abort`. A flag is measured,
+ * never asserted: the whole suite runs on the flagged target, it has a column of its own, and
+ * compat.json's `flags` come only from such runs.
+ */
+export const RUNTIME_FLAGS: Record<RuntimeName, Record<string, string>> = {
+  // Deno.serve aborts request.signal also on a normal end unless opted out (denoland/deno#27005, #28371, Deno 2.2.6).
+  deno: { "no-legacy-abort": "--unstable-no-legacy-abort" },
+  node: {},
+  bun: {},
+};
 
 /**
  * The binary of `runtime`: the pinned one from node_modules (package.json holds its exact version),
@@ -51,19 +65,20 @@ export function runtimeBinary(runtime: RuntimeName, version?: string): string {
   return ensureRuntime(runtime, version);
 }
 
-/** Arguments that start `entry` (a path relative to the repository) on `runtime` (at `version`). */
-export function runtimeCommand(runtime: RuntimeName, entry: string, version?: string): string[] {
+/** Arguments that start `entry` (a path relative to the repository) on `runtime` (at `version`), with runtime `flags`. */
+export function runtimeCommand(runtime: RuntimeName, entry: string, version?: string, flags: string[] = []): string[] {
   const file = join(ROOT, entry);
   switch (runtime) {
     case "node":
       // --expose-gc: /control/gc measures the heap after a full collection.
-      return [runtimeBinary("node", version), "--expose-gc", ...(version ? nodeTypeStrippingFlags(version) : []), file];
+      return [runtimeBinary("node", version), "--expose-gc", ...(version ? nodeTypeStrippingFlags(version) : []), ...flags, file];
     case "bun":
-      return [runtimeBinary("bun", version), file];
+      return [runtimeBinary("bun", version), ...flags, file];
     case "deno":
       return [
         runtimeBinary("deno", version),
         "run",
+        ...flags,
         "--quiet",
         "--no-prompt",
         "--allow-net",
@@ -92,11 +107,15 @@ export const TARGETS: Record<string, TargetSpec> = Object.fromEntries(
 /** The built-in targets in their declared order: what `all` runs, and the table's column order. */
 export const TARGET_NAMES: readonly string[] = Object.keys(TARGET_INFO);
 
-/** `bun@1.1.26` → { name: "bun", version: "1.1.26" }; `bun` → { name: "bun" }. */
-export function parseTargetId(id: string): { name: string; version?: string } {
+/**
+ * `bun@1.1.26` → { name: "bun", version: "1.1.26", flags: [] }; `deno+no-legacy-abort@2.9.5` →
+ * { name: "deno", version: "2.9.5", flags: ["no-legacy-abort"] }.
+ */
+export function parseTargetId(id: string): { name: string; version?: string; flags: string[] } {
   const at = id.lastIndexOf("@");
-  if (at <= 0) return { name: id };
-  return { name: id.slice(0, at), version: id.slice(at + 1) };
+  const base = at <= 0 ? id : id.slice(0, at);
+  const [name, ...flags] = base.split("+") as [string, ...string[]];
+  return { name, flags, ...(at > 0 ? { version: id.slice(at + 1) } : {}) };
 }
 
 export function resolveTarget(id: string): Target {
@@ -106,26 +125,33 @@ export function resolveTarget(id: string): Target {
     if (!/^[a-z0-9-]+$/.test(name) || !existsSync(join(ROOT, entry))) {
       throw new UnknownTargetError(`unknown fixture ${JSON.stringify(name)} (no ${entry})`);
     }
-    return { id, runtime: "node", server: "fixture", framework: name, command: runtimeCommand("node", entry) };
+    return { id, runtime: "node", server: "fixture", framework: name, command: runtimeCommand("node", entry), runtimeFlags: [] };
   }
-  const { name, version: requested } = parseTargetId(id);
+  const { name, version: requested, flags } = parseTargetId(id);
   const spec = TARGETS[name];
   if (!spec) {
     throw new UnknownTargetError(
       `unknown target ${JSON.stringify(name)}; known: ${Object.keys(TARGETS).join(", ")} (each also as <target>@<runtime version>)`,
     );
   }
-  if (requested === undefined) {
-    return { id, runtime: spec.runtime, server: spec.server, framework: spec.framework, command: runtimeCommand(spec.runtime, spec.entry) };
+  const known = RUNTIME_FLAGS[spec.runtime];
+  const unknown = flags.filter((flag) => !(flag in known));
+  if (unknown.length) {
+    const offered = Object.keys(known);
+    throw new UnknownTargetError(
+      `unknown runtime flag ${unknown.map((f) => JSON.stringify(f)).join(", ")} for ${name} (${spec.runtime}); ${offered.length ? `known: ${offered.map((f) => `${name}+${f}`).join(", ")}` : `${spec.runtime} targets take none`}`,
+    );
   }
-  const version = resolveRuntimeVersion(spec.runtime, requested);
+  const runtimeFlags = flags.map((flag) => known[flag]!);
+  const version = requested === undefined ? undefined : resolveRuntimeVersion(spec.runtime, requested);
   return {
     id,
     runtime: spec.runtime,
-    runtimeVersion: version,
+    ...(version ? { runtimeVersion: version } : {}),
     server: spec.server,
     framework: spec.framework,
-    command: runtimeCommand(spec.runtime, spec.entry, version),
+    command: runtimeCommand(spec.runtime, spec.entry, version, runtimeFlags),
+    runtimeFlags,
   };
 }
 

@@ -102,12 +102,12 @@ export function buildCompat(model: ReportModel, notes?: CuratedNote[]): CompatFi
       const note = footnotes.get(cell.footnote!)!;
       const known = result.status === "fail" || result.status === "timeout";
       const statement: SupportStatement = { version_added: known ? false : null, notes: footnoteNotes(note) };
-      const curated = findCuratedNote(row.id, { target: column.target, runtime: column.runtime, runtimeVersion: column.runtimeVersion, status: result.status }, notes);
-      if (curated?.flag) {
+      // A flag comes only from a flagged target's run that passes (model.ts), never from a curated note.
+      if (note.flag) {
         const flagged: SupportStatement = {
           version_added: column.runtimeVersion,
-          flags: [{ type: curated.flag.type, name: curated.flag.name }],
-          notes: [curated.flag.evidence],
+          flags: [{ type: note.flag.type, name: note.flag.name }],
+          notes: [`measured: ${note.flag.evidence}`],
         };
         support[column.target] = [statement, flagged];
       } else {

@@ -119,7 +119,6 @@ export function footnoteFor(result: CheckResult, cell: CellContext, number: numb
       cause: curated.cause,
       ...(curated.workaround ? { workaround: curated.workaround } : workaroundFor.length ? { workaround: UNNAMED_WORKAROUND } : {}),
       upstream: curated.upstream,
-      ...(curated.flag ? { flag: curated.flag } : {}),
       ...(curated.ours ? { ours: curated.ours.evidence } : {}),
       observed,
       curated: true,

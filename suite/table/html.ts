@@ -61,19 +61,19 @@ function renderFootnote(note: Footnote): string {
   const workaround = note.workaroundFor.length
     ? `<b>Workaround at work:</b> ${note.workaroundFor.map((id) => `<code>${escapeHtml(id)}</code>`).join(" and ")} pass${note.workaroundFor.length > 1 ? "" : "es"} on ${escapeHtml(note.target)} because ${escapeHtml(note.workaround ?? "")}`
     : note.workaround
-      ? `<b>Workaround (our app):</b> ${escapeHtml(note.workaround)}`
+      ? `<b>Workaround (our app${note.curated ? ", curated" : ""}):</b> ${escapeHtml(note.workaround)}`
       : note.status === "fail" || note.status === "timeout"
         ? "<b>Workaround:</b> none in our app."
         : "";
   return (
     `<li id="note-${note.number}" value="${note.number}" class="${note.curated ? "curated" : "automatic"}">` +
     `<b>${escapeHtml(note.target)} · <code>${escapeHtml(note.check)}</code></b> <span class="status ${note.status}">${HTML_MARK[note.status]}</span> ` +
-    `<b>Cause:</b> ${escapeHtml(note.cause)} ${workaround} ` +
+    `<b>${note.curated ? "Curated cause" : "Not analysed yet"}:</b> ${escapeHtml(note.cause)} ${workaround} ` +
     (note.contradicts
-      ? `<b>Contradicts upstream:</b> upstream says this ${note.contradicts.says === "fail" ? "fails" : "works"} here: ${escapeHtml(note.contradicts.claim)}. Our evidence: ${escapeHtml(note.contradicts.evidence)}. `
+      ? `<b>Contradicts upstream:</b> upstream says (curated) this ${note.contradicts.says === "fail" ? "fails" : "works"} here: ${escapeHtml(note.contradicts.claim)}. Our evidence (measured): ${escapeHtml(note.contradicts.evidence)}. `
       : "") +
-    (note.flag ? `<b>Runtime flag:</b> <code>${escapeHtml(note.flag.name)}</code> (${escapeHtml(note.flag.evidence)}) ` : "") +
-    `<b>Upstream:</b> ${upstream}. <b>This run:</b> <q>${escapeHtml(note.observed)}</q></li>`
+    (note.flag ? `<b>Runtime flag (measured):</b> <code>${escapeHtml(note.flag.name)}</code> (${escapeHtml(note.flag.evidence)}) ` : "") +
+    `<b>Sources:</b> ${upstream}. <b>Measured (this run):</b> <q>${escapeHtml(note.observed)}</q></li>`
   );
 }
 

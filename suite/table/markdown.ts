@@ -36,22 +36,22 @@ function renderFootnote(note: Footnote): string {
     : withoutUpstream(note);
   const parts = [
     `${note.number}. <a id="note-${note.number}"></a>**${note.target} · \`${note.check}\` · ${STATUS_MARK[note.status]} ${note.status}.**`,
-    `Cause: ${note.cause}${note.cause.endsWith(".") ? "" : "."}`,
+    `${note.curated ? "Curated cause" : "Not analysed yet"}: ${note.cause}${note.cause.endsWith(".") ? "" : "."}`,
   ];
   if (note.workaroundFor.length) {
     parts.push(`Workaround at work: ${note.workaroundFor.map((id) => `\`${id}\``).join(" and ")} pass${note.workaroundFor.length > 1 ? "" : "es"} on ${note.target} because ${note.workaround}`);
   } else if (note.workaround) {
-    parts.push(`Workaround (our app): ${note.workaround}`);
+    parts.push(`Workaround (our app${note.curated ? ", curated" : ""}): ${note.workaround}`);
   } else if (note.status === "fail" || note.status === "timeout") {
     parts.push("Workaround: none in our app.");
   }
   if (note.contradicts) {
     const c = note.contradicts;
-    parts.push(`**Contradicts upstream:** upstream says this ${c.says === "fail" ? "fails" : "works"} here: ${c.claim}. Our evidence: ${c.evidence}.`);
+    parts.push(`**Contradicts upstream:** upstream says (curated) this ${c.says === "fail" ? "fails" : "works"} here: ${c.claim}. Our evidence (measured): ${c.evidence}.`);
   }
-  if (note.flag) parts.push(`Runtime flag: \`${note.flag.name}\` (${note.flag.evidence})`);
-  parts.push(`Upstream: ${upstream}.`);
-  parts.push(`This run: ${note.observed}`);
+  if (note.flag) parts.push(`Runtime flag (measured): \`${note.flag.name}\` (${note.flag.evidence})`);
+  parts.push(`Sources: ${upstream}.`);
+  parts.push(`Measured (this run): ${note.observed}`);
   return parts.map(escapeCell).join(" ");
 }
 

@@ -5,7 +5,9 @@
 import type { CheckResult, Status } from "../harness/check.ts";
 import type { RunInfo, TargetResults } from "../harness/runner.ts";
 import type { Kind } from "../harness/check.ts";
-import { TARGET_NAMES } from "../harness/targets.ts";
+import { runFileName } from "../harness/run-files.ts";
+import { parseTargetId, TARGET_NAMES } from "../harness/targets.ts";
+import type { RuntimeFlag } from "../curated/notes.ts";
 import { groupedRows, SEED_ROWS } from "./rows.ts";
 import { contradictedClaim, type CuratedNote } from "../curated/notes.ts";
 import { footnoteFor, type Footnote } from "./footnotes.ts";
@@ -56,7 +58,7 @@ export interface ReportModel {
 
 /** Known targets first, in their declared order, then the others by id. */
 function targetRank(target: string): number {
-  const i = TARGET_NAMES.indexOf(target.split("@")[0]!);
+  const i = TARGET_NAMES.indexOf(parseTargetId(target).name);
   return i === -1 ? TARGET_NAMES.length : i;
 }
 
@@ -109,17 +111,42 @@ export function buildModel(runs: TargetResults[], options: BuildOptions = {}): R
       number = footnotes.length + 1;
       const col = columns[column]!;
       const statusOnTarget = (other: string): Status | undefined => byTarget[column]!.get(other)?.status;
-      footnotes.push(
-        footnoteFor(
-          result,
-          { target: col.target, runtime: col.runtime, runtimeVersion: col.runtimeVersion, kind: kindOf.get(id) ?? "outcome", statusOnTarget },
-          number,
-          options.notes,
-        ),
+      const footnote = footnoteFor(
+        result,
+        { target: col.target, runtime: col.runtime, runtimeVersion: col.runtimeVersion, kind: kindOf.get(id) ?? "outcome", statusOnTarget },
+        number,
+        options.notes,
       );
+      const flag = result.status === "pass" ? undefined : flagThatPasses(id, column);
+      footnotes.push(flag ? { ...footnote, flag } : footnote);
       footnoteIndex.set(key, number);
     }
     return { result, footnote: number };
+  };
+
+  /**
+   * A runtime flag with which the check passes on this target: a published run of the same target
+   * and runtime version with that flag (`deno+no-legacy-abort`) that passes it. Measured, or nothing.
+   */
+  const flagThatPasses = (id: string, column: number): RuntimeFlag | undefined => {
+    const plain = columns[column]!;
+    if (plain.run.runtimeFlags?.length) return undefined;
+    const name = parseTargetId(plain.target).name;
+    const index = columns.findIndex(
+      (c, i) =>
+        i !== column &&
+        (c.run.runtimeFlags?.length ?? 0) > 0 &&
+        parseTargetId(c.target).name === name &&
+        c.runtimeVersion === plain.runtimeVersion &&
+        byTarget[i]!.get(id)?.status === "pass",
+    );
+    if (index === -1) return undefined;
+    const flagged = columns[index]!;
+    return {
+      type: "runtime_flag",
+      name: flagged.run.runtimeFlags.join(" "),
+      evidence: `${id} passes on ${flagged.target} (${flagged.runtime} ${flagged.runtimeVersion}, run of ${flagged.run.date}, results/${runFileName(flagged.target)})`,
+    };
   };
 
   const seedRows = SEED_ROWS.map((seed) => ({

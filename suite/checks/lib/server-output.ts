@@ -21,16 +21,6 @@ export function tally(lines: string[]): Record<string, number> {
   return counts;
 }
 
-/**
- * Deno.serve's "legacy abort" (denoland/deno#27005, #28371): request.signal aborts on every finished
- * request, a successful one included, unless the process runs with --unstable-no-legacy-abort
- * (deno.json's "unstable" entry is ignored: denoland/deno#36307); Deno 2.9 also prints a one-time
- * warning about it to stderr (denoland/deno#34397). Named when the runtime's own warning is there.
- */
-export function legacyAbortNote(stderr: string): string {
-  return stderr.includes("--unstable-no-legacy-abort") ? " (Deno.serve legacy abort and its warning: denoland/deno#27005, #34397)" : "";
-}
-
 /** Waits for the server to drop subscriber `sub` (bounded); the record, or undefined past the bound. */
 export function dropped(server: ServerProcess, sub: number, timeoutMs: number): Promise<ServerRecord | undefined> {
   return server

@@ -38,20 +38,10 @@ export async function completeStderr(server: ServerProcess): Promise<string> {
   return server.stderr;
 }
 
-/** Runtime messages on stderr whose cause is known upstream (/work/notes/upstream-quirks.md). */
-export const KNOWN_STDERR: { pattern: RegExp; cause: string }[] = [
-  {
-    pattern: /request\.signal aborts on successful responses \(legacy behavior\)/,
-    cause:
-      "Deno's one-time legacy-abort deprecation warning, printed when a handler that read request.signal completes " +
-      "(denoland/deno#34397; behaviour denoland/deno#27005; opt out with --unstable-no-legacy-abort)",
-  },
-];
-
+/** What the server printed, quoted: its first line. Why it printed it is curated (footnotes), not measured. */
 export function describeStderr(stderr: string): string {
   const first = stderr.trim().split("\n")[0]!.slice(0, 160);
-  const known = KNOWN_STDERR.find((k) => k.pattern.test(stderr));
-  return `stderr not empty: ${JSON.stringify(first)}${known ? ` — ${known.cause}` : ""}`;
+  return `stderr not empty: ${JSON.stringify(first)}`;
 }
 
 export function describeExit({ exit, ms }: ExitSeen, boundMs: number): string | undefined {
