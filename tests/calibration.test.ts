@@ -1,13 +1,17 @@
 /**
  * Calibration: the suite is an instrument, so every check must be shown able to fail. Each check
  * flags (fail or timeout) every fixture its declaration names, a server broken in exactly the way the
- * check looks for, with a message that names that flaw, and passes on the reference app served by
- * Node (or, for a fact that no runtime satisfies, on a fixture that does: `passesOn`).
+ * check looks for, with a message that names that flaw; it passes on the flawless fixture (every knob
+ * correct: the control) and on the reference app served by Node (or, for a fact that no runtime
+ * satisfies, only on the fixture: `passesOn`).
  */
 import { describe, expect, test } from "vitest";
 import { runCheck, type CheckResult } from "../suite/harness/check.ts";
 import { resolveTarget } from "../suite/harness/targets.ts";
 import { ALL_CHECKS } from "../suite/checks/registry.ts";
+
+/** The control: a server with no flaw, which every check must pass. */
+const FLAWLESS = "fixture:flawless";
 
 function explain(result: CheckResult): string {
   const figure = result.figure ? ` [${result.figure.censored ? "> " : ""}${result.figure.value} ${result.figure.unit}]` : "";
@@ -29,7 +33,7 @@ describe("calibration", () => {
           expect(result.message, explain(result)).toMatch(because);
         });
       }
-      for (const target of check.passesOn ?? ["node"]) {
+      for (const target of new Set([...(check.passesOn ?? ["node"]), FLAWLESS])) {
         test(`passes on ${target}`, async () => {
           const result = await runCheck(check, resolveTarget(target));
           expect(result.status, explain(result)).toBe("pass");

@@ -25,7 +25,7 @@ export const stopRuntimeGraceful: Check = {
     "graceful-stop-waits-for-streams": /did not finish within \d+ ms with one stream open/,
   },
   // Node's server.close(), like Bun's stop() and Deno's shutdown(), waits for open streams.
-  passesOn: ["fixture:graceful-stop-ends-streams"],
+  passesOn: ["fixture:flawless"],
   timeoutMs: 30_000,
   async run(ctx) {
     // graceful-only: on the signal the server calls only its runtime's graceful stop, leaves the

@@ -9,6 +9,7 @@
  */
 import type { Status } from "../harness/check.ts";
 import { compareVersions, parseVersion } from "../harness/runtime-versions.ts";
+import { parseTargetId } from "../harness/targets.ts";
 
 /**
  * A runtime flag with which a check passes where it does not without: measured, never written by
@@ -239,7 +240,7 @@ export function contradictedClaim(
 ): UpstreamClaim | undefined {
   const observed = cell.status === "pass" ? "pass" : cell.status === "fail" || cell.status === "timeout" ? "fail" : undefined;
   if (!observed) return undefined;
-  const baseTarget = cell.target.split("@")[0]!;
+  const baseTarget = parseTargetId(cell.target).name;
   return claims.find(
     (c) =>
       c.checks.includes(check) &&
@@ -277,7 +278,7 @@ export function findCuratedNote(
   cell: { target: string; runtime: string; runtimeVersion: string; status: Status },
   notes: CuratedNote[] = CURATED_NOTES,
 ): CuratedNote | undefined {
-  const baseTarget = cell.target.split("@")[0]!;
+  const baseTarget = parseTargetId(cell.target).name;
   const matches = notes.filter(
     (n) => n.check === check && n.status.includes(cell.status) && inRange(cell.runtimeVersion, n.versions),
   );
