@@ -4,7 +4,7 @@
  */
 import { Hono, type Context } from "hono";
 import { DispatcherClosedError, type EventDispatcher } from "./dispatcher.ts";
-import { openEventStream, SSE_HEADERS, type EventsRouteOptions } from "./events-route.ts";
+import { eventStreamHeaders, openEventStream, type EventsRouteOptions } from "./events-route.ts";
 import type { Platform } from "./platform.ts";
 import { demoPage } from "./demo-page.ts";
 import { SseEncodingError } from "./sse.ts";
@@ -21,6 +21,8 @@ export interface AppOptions {
    * timeout (Bun closes a connection idle for 10 s by default: `server.timeout(request, 0)`).
    */
   onStream?: (c: Context) => void;
+  /** See EventsRouteOptions.corsOrigins. */
+  corsOrigins?: readonly string[];
   /** See EventsRouteOptions.requestSignal. */
   requestSignal?: EventsRouteOptions["requestSignal"];
 }
@@ -36,12 +38,14 @@ export function createApp(options: AppOptions): Hono {
 
   // The route's logic is events-route.ts, shared with the Elysia app.
   app.get("/events", (c) => {
-    const stream = openEventStream(
-      dispatcher,
-      { signal: () => c.req.raw.signal, query: (name) => c.req.query(name), header: (name) => c.req.header(name) },
-      { onStream: () => options.onStream?.(c), ...(options.requestSignal === undefined ? {} : { requestSignal: options.requestSignal }) },
-    );
-    return stream ? c.body(stream, 200, SSE_HEADERS) : c.text("shutting down\n", 503);
+    const request = { signal: () => c.req.raw.signal, query: (name: string) => c.req.query(name), header: (name: string) => c.req.header(name) };
+    const route = {
+      onStream: () => options.onStream?.(c),
+      corsOrigins: options.corsOrigins ?? [],
+      ...(options.requestSignal === undefined ? {} : { requestSignal: options.requestSignal }),
+    };
+    const stream = openEventStream(dispatcher, request, route);
+    return stream ? c.body(stream, 200, eventStreamHeaders(request, route)) : c.text("shutting down\n", 503);
   });
 
   app.get("/health", (c) =>

@@ -28,6 +28,12 @@ export interface ServerConfig {
    */
   shutdown: ShutdownMode;
   graceMs: number;
+  /**
+   * Origins allowed to open the SSE stream from another origin (CORS), exact: `https://app.example`,
+   * `http://127.0.0.1:5173`. The answer names the request's origin, never `*`, and allows
+   * credentials, so that `new EventSource(url, { withCredentials: true })` works too.
+   */
+  corsOrigins: string[];
 }
 
 export class ConfigError extends Error {
@@ -43,6 +49,17 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
     throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
   }
   return Number(raw);
+}
+
+/** A comma-separated list of exact origins (scheme, host, optional port; no path). */
+function origins(env: Env, name: string): string[] {
+  const raw = env(name)?.trim();
+  if (!raw) return [];
+  return raw.split(",").map((entry: string) => {
+    const origin = entry.trim();
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new ConfigError(`${name}: ${JSON.stringify(origin)} is not an origin (scheme://host[:port], no path)`);
+    return origin;
+  });
 }
 
 function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
@@ -69,5 +86,6 @@ export function readConfig(env: Env): ServerConfig {
     control: oneOf(env, "SSE_CONTROL", "0", ["0", "1"] as const) === "1",
     shutdown: oneOf(env, "SSE_SHUTDOWN", "dispatcher", ["dispatcher", "graceful-only"] as const),
     graceMs: integer(env, "SSE_GRACE_MS", 1000, 0, 60_000),
+    corsOrigins: origins(env, "SSE_CORS_ORIGINS"),
   };
 }

@@ -31,11 +31,13 @@ export const demoPage = `<!doctype html>
   const lastId = document.getElementById("last-id");
   let received = 0;
   const source = new EventSource("/events" + location.search);
-  window.sseDemo = { source, events: [] };
+  // createdAt, openedAt, firstEventAt: ms since navigation (performance.now()), for browser.open-latency.
+  window.sseDemo = { source, events: [], createdAt: performance.now() };
   const setState = (text) => { state.textContent = text; state.dataset.state = text; };
-  source.onopen = () => setState("open");
+  source.onopen = () => { window.sseDemo.openedAt ??= performance.now(); setState("open"); };
   source.onerror = () => setState(source.readyState === EventSource.CLOSED ? "closed" : "error");
   const show = (event) => {
+    window.sseDemo.firstEventAt ??= performance.now();
     received++;
     count.textContent = String(received);
     lastId.textContent = event.lastEventId || "none";

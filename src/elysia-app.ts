@@ -14,7 +14,7 @@
  *   (it tests `!signal.aborted` inside the abort handler).
  */
 import { Elysia, sse as elysiaSse, type ElysiaConfig } from "elysia";
-import { openEventStream, SSE_HEADERS } from "./events-route.ts";
+import { eventStreamHeaders, openEventStream } from "./events-route.ts";
 import type { PreparedServer } from "./server.ts";
 
 export interface ElysiaAppOptions {
@@ -31,16 +31,18 @@ export function createElysiaApp(prepared: PreparedServer, options: ElysiaAppOpti
     new Elysia({ adapter: options.adapter })
       // The route's logic is events-route.ts, shared with the Hono app.
       .get("/events", ({ request, query, headers, set, server }) => {
-        const stream = openEventStream(
-          dispatcher,
-          { signal: () => request.signal, query: (name) => query[name], header: (name) => headers[name] },
-          { onStream: () => options.onStream?.(request, server), ...(options.requestSignal === undefined ? {} : { requestSignal: options.requestSignal }) },
-        );
+        const eventsRequest = { signal: () => request.signal, query: (name: string) => query[name], header: (name: string) => headers[name] };
+        const route = {
+          onStream: () => options.onStream?.(request, server),
+          corsOrigins: prepared.config.corsOrigins,
+          ...(options.requestSignal === undefined ? {} : { requestSignal: options.requestSignal }),
+        };
+        const stream = openEventStream(dispatcher, eventsRequest, route);
         if (!stream) {
           set.status = 503;
           return "shutting down\n";
         }
-        Object.assign(set.headers, SSE_HEADERS);
+        Object.assign(set.headers, eventStreamHeaders(eventsRequest, route));
         // The bytes are already SSE: Elysia passes Uint8Array chunks through unformatted.
         return elysiaSse(stream);
       })

@@ -34,12 +34,24 @@ export interface EventsRouteOptions {
    * is left behind); a runtime file uses it to lift a per-request idle timeout.
    */
   onStream?: () => void;
+  /** Exact origins that may open the stream from another origin (SSE_CORS_ORIGINS). */
+  corsOrigins?: readonly string[];
   /**
    * Whether streams with mitigations on listen to `request.signal` (default true). A runtime whose
    * signal misbehaves turns it off and relies on the stream's cancel() alone; facts
    * (`mitigations=0`) always listen, to show what the runtime does.
    */
   requestSignal?: boolean;
+}
+
+/**
+ * The response headers for one `/events` request: the SSE headers, and CORS for an allowed origin
+ * (its exact name, credentials allowed; `Vary: Origin`, since the answer depends on it).
+ */
+export function eventStreamHeaders(request: EventsRequest, options: EventsRouteOptions = {}): Record<string, string> {
+  const origin = request.header("origin");
+  if (!origin || !options.corsOrigins?.includes(origin)) return { ...SSE_HEADERS };
+  return { ...SSE_HEADERS, "access-control-allow-origin": origin, "access-control-allow-credentials": "true", vary: "Origin" };
 }
 
 /** The stream for one `/events` request, or undefined when the dispatcher is closed (answer 503). */

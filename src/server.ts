@@ -70,6 +70,7 @@ export function prepareServer(target: TargetDescription): PreparedServer {
     server: target.server,
     onStream: target.onStream,
     requestSignal: target.requestSignal,
+    corsOrigins: config.corsOrigins,
   });
 
   return {

@@ -16,7 +16,10 @@ Debian's Python (/usr/bin/python3) has the packages; another python3 on PATH may
 HOST (default 127.0.0.1) and PORT (default 8080; 0 = ephemeral) say where to listen. The first
 record on stdout is `listening`, with the port really bound, printed by a hook of each server once
 its socket listens (see README.md). Nothing here changes what a server does on SIGINT or SIGTERM:
-the handlers below only print a record and then do what Python would have done without them.
+SIGINT keeps Python's own handler and is recorded through signal.set_wakeup_fd; SIGTERM, where its
+default action is in place, gets a handler that prints the records and re-sends the signal with the
+default action restored. gunicorn's arbiter and workers keep their own handlers; a subclass of the
+arbiter and gunicorn's server hooks print the records there.
 """
 import atexit
 import os
@@ -219,9 +222,8 @@ def run_bottle(name, config):
             return server
 
         waitress.create_server = create_and_announce  # serve() looks it up when it runs
-        if quiet:
-            import logging
-            logging.getLogger("waitress").setLevel(logging.WARNING)  # no "Serving on" INFO line
+        # serve() calls logging.basicConfig() (root at WARNING), so its "Serving on" INFO line is
+        # not printed in either SSE_SERVER_LOG mode; waitress has no access log.
         bottle.run(app, server="waitress", host=host, port=port, quiet=quiet)
 
     elif name == "paste":

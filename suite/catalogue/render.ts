@@ -45,10 +45,15 @@ export function renderCatalogue(checks: readonly Check[] = ALL_CHECKS): string {
     if (members.length === 0) continue;
     lines.push(`## ${group.letter}. ${group.title}${"seed" in group ? ` — ${group.seed}` : ""}`, "");
     lines.push("| id | kind | what passes | bounds | figure | must flag |", "|---|---|---|---|---|---|");
-    for (const check of members) {
+    // A check run in every engine is declared once: one line, its engines named.
+    const declared = members.filter((c, i) => c.base === undefined || members.findIndex((m) => m.base === c.base) === i);
+    for (const check of declared) {
       const fixtures = Object.keys(check.calibration).map((f) => `\`${f}\``).join(", ");
       const passesOn = check.passesOn ? ` (passes on ${check.passesOn.map((t) => `\`${t}\``).join(", ")})` : "";
-      lines.push(`| \`${check.id}\` | ${check.kind} | ${cell(check.passes)} | ${bounds(check)} | ${cell(figure(check))} | ${fixtures}${passesOn} |`);
+      const engines = check.base ? members.filter((m) => m.base === check.base).map((m) => m.engine) : [];
+      const id = check.base ?? check.id;
+      const where = engines.length ? `; in every engine, a result each: \`${id}[${engines.join("]`, `[")}]\`` : "";
+      lines.push(`| \`${id}\` | ${check.kind} | ${cell(check.passes + where)} | ${bounds(check)} | ${cell(figure(check))} | ${fixtures}${passesOn} |`);
     }
     lines.push("");
   }

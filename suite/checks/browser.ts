@@ -1,54 +1,68 @@
 /**
- * Group G of CHECKS.md: the seed's manual browser test, automated in headless Chromium (Debian's
- * package, driven by playwright-core): the demo page's EventSource, a closed tab, a reconnect.
+ * Group G of CHECKS.md: the seed's manual browser test, automated in three engines (Chromium,
+ * Firefox ESR, WebKit; suite/harness/browsers/): the demo page's EventSource, a closed tab, a
+ * reconnect. Each check is declared once and runs in every engine, a result of its own per engine:
+ * `browser.eventsource[firefox]`.
  */
-import type { Page } from "playwright-core";
-import { chromiumMissing, withBrowser } from "../harness/browser.ts";
-import { censored, type Check, fail, measured, pass, skip } from "../harness/check.ts";
+import { acquireEngine, ENGINE_NAMES, engineMissing, type BrowserEngine, type EngineName, type EnginePage } from "../harness/browsers/engine.ts";
+import { censored, type Check, type CheckContext, fail, measured, pass, setUpStep, skip, type Verdict } from "../harness/check.ts";
 import { endStreams, publish } from "../harness/control.ts";
 import { round } from "../harness/wait.ts";
+import { serveOtherOrigin } from "../harness/other-origin.ts";
+import { pageEvents, waitInPage } from "./lib/page.ts";
 
 const DROP_BOUND_MS = 1000;
 const OBSERVE_MS = 3000;
 
-interface PageEvent {
-  type: string;
-  id: string;
-  data: string;
+/** A browser check as declared: a Check whose body also gets the engine it runs in. */
+export type BrowserCheck = Omit<Check, "run" | "engine" | "base"> & { run(ctx: CheckContext, engine: BrowserEngine): Promise<Verdict> };
+
+/**
+ * The declaration run in each engine: one check per engine, `<id>[<engine>]`, that skips with the
+ * package to install where the engine is missing, and shares the run's browser of that engine.
+ */
+export function inEveryEngine(declared: BrowserCheck): Check[] {
+  return ENGINE_NAMES.map((name: EngineName) => ({
+    ...declared,
+    id: `${declared.id}[${name}]`,
+    base: declared.id,
+    engine: name,
+    async run(ctx: CheckContext): Promise<Verdict> {
+      const missing = engineMissing(name);
+      if (missing) return skip(missing);
+      const engine = await setUpStep(`launching ${name}`, acquireEngine(name));
+      ctx.evidence.engine = { name, version: engine.version };
+      return declared.run(ctx, engine);
+    },
+  }));
 }
 
-/** The events the demo page recorded (window.sseDemo.events). */
-const pageEvents = (page: Page) => page.evaluate(() => (window as unknown as { sseDemo: { events: PageEvent[] } }).sseDemo.events);
+/** Opens a page on the target's demo page; resolves with the page and the subscriber its EventSource became. */
+async function openDemo(engine: BrowserEngine, url: string, server: Awaited<ReturnType<CheckContext["start"]>>): Promise<{ page: EnginePage; sub: number }> {
+  const page = await engine.newPage();
+  const subscribed = server.nextRecord((r) => r.type === "subscribed", 15_000, "the page's subscription");
+  subscribed.catch(() => {});
+  await page.goto(url);
+  return { page, sub: Number((await subscribed).sub) };
+}
 
-const waitForPageEvents = (page: Page, count: number, timeoutMs: number) =>
-  page.waitForFunction((n) => (window as unknown as { sseDemo?: { events: unknown[] } }).sseDemo?.events.length! >= n, count, {
-    timeout: timeoutMs,
-  });
-
-export const browserEventSource: Check = {
+export const browserEventSource = inEveryEngine({
   id: "browser.eventsource",
   group: "G",
   kind: "outcome",
-  passes: "headless Chromium loads the demo page, its EventSource receives at least 3 events; closing the page makes the server drop the subscriber within 1 s",
+  passes: "a headless browser loads the demo page, its EventSource receives at least 3 events; closing the page makes the server drop the subscriber within 1 s",
   bounds: { dropMs: DROP_BOUND_MS, observeMs: OBSERVE_MS },
   figure: { unit: "ms", label: "drop after tab close", bound: "dropMs" },
   calibration: {
     "never-notices-disconnect": /never dropped the closed page's subscriber/,
   },
   timeoutMs: 60_000,
-  async run(ctx) {
-    const missing = chromiumMissing();
-    if (missing) return skip(missing);
+  async run(ctx, engine) {
     const server = await ctx.start({ env: { SSE_PRODUCER_MS: "100" } });
-    return withBrowser(async (browser) => {
-      const page = await browser.newPage();
-      const subscribed = server.nextRecord((r) => r.type === "subscribed", 15_000, "the page's subscription");
-      subscribed.catch(() => {});
-      await page.goto(server.url + "/", { timeout: 15_000 });
-      const sub = (await subscribed).sub;
-      await waitForPageEvents(page, 3, 5000);
+    const { page, sub } = await openDemo(engine, server.url + "/", server);
+    try {
+      await waitInPage(page, "window.sseDemo?.events.length >= 3", 5000, "3 events on the page");
       const received = (await pageEvents(page)).length;
-
       const dropped = server.nextRecord((r) => r.type === "unsubscribed" && r.sub === sub, OBSERVE_MS, "unsubscribe after the page closed");
       dropped.catch(() => {});
       const closedAt = performance.now();
@@ -60,11 +74,13 @@ export const browserEventSource: Check = {
       if (ms === null) return fail(`the server never dropped the closed page's subscriber within ${OBSERVE_MS} ms`, figure, evidence);
       if (ms > DROP_BOUND_MS) return fail(`the closed page's subscriber was dropped after ${ms} ms`, figure, evidence);
       return pass(`the page received ${received} events; closing it dropped the subscriber in ${ms} ms (${record!.mechanism})`, figure, evidence);
-    });
+    } finally {
+      await page.close();
+    }
   },
-};
+});
 
-export const browserReconnect: Check = {
+export const browserReconnect = inEveryEngine({
   id: "browser.reconnect",
   group: "G",
   kind: "outcome",
@@ -75,22 +91,14 @@ export const browserReconnect: Check = {
     "ignores-last-event-id": /after the reconnect the page missed \[\d/,
   },
   timeoutMs: 60_000,
-  async run(ctx) {
-    const missing = chromiumMissing();
-    if (missing) return skip(missing);
+  async run(ctx, engine) {
     // The producer is off: the check publishes, so that it knows which events fall into the gap.
     const server = await ctx.start({ env: { SSE_PRODUCER_MS: "0", SSE_RETRY_MS: "500" } });
-    return withBrowser(async (browser) => {
-      const page = await browser.newPage();
-      const first = server.nextRecord((r) => r.type === "subscribed", 15_000, "the page's subscription");
-      first.catch(() => {});
-      await page.goto(server.url + "/", { timeout: 15_000 });
-      await first;
-      await page.waitForFunction(() => (window as unknown as { sseDemo?: { source: EventSource } }).sseDemo?.source.readyState === 1, null, {
-        timeout: 5000,
-      });
+    const { page } = await openDemo(engine, server.url + "/", server);
+    try {
+      await waitInPage(page, "window.sseDemo?.source.readyState === 1", 5000, "the EventSource open");
       for (let i = 0; i < 3; i++) await publish(server, { event: "progress", data: JSON.stringify({ progress: i + 1 }) });
-      await waitForPageEvents(page, 3, 5000);
+      await waitInPage(page, "window.sseDemo.events.length >= 3", 5000, "3 events on the page");
 
       // The server ends the stream; events published before the browser is back form the gap.
       const again = server.nextRecord((r) => r.type === "subscribed", 10_000, "the browser's reconnect");
@@ -100,11 +108,7 @@ export const browserReconnect: Check = {
       for (let i = 0; i < 3; i++) gap.push((await publish(server, { event: "progress", data: JSON.stringify({ gap: i + 1 }) })).id);
       const reconnect = await again;
       const after = (await publish(server, { event: "progress", data: JSON.stringify({ after: true }) })).id;
-      await page.waitForFunction(
-        (id) => (window as unknown as { sseDemo: { events: { id: string }[] } }).sseDemo.events.some((e) => e.id === String(id)),
-        after,
-        { timeout: 5000 },
-      ).catch(() => {});
+      await waitInPage(page, `window.sseDemo.events.some((e) => e.id === ${JSON.stringify(String(after))})`, 5000, "the event after the reconnect").catch(() => {});
 
       const ids = (await pageEvents(page)).filter((e) => e.type === "progress").map((e) => Number(e.id));
       const expected = Array.from({ length: after }, (_, i) => i + 1);
@@ -117,7 +121,184 @@ export const browserReconnect: Check = {
         return fail(`after the reconnect the page missed ${JSON.stringify(missingIds)} and saw twice ${JSON.stringify(duplicates)}`, figure, evidence);
       }
       return pass(`the browser reconnected with Last-Event-ID 3 and the replay filled the gap (${gap.length} events)`, figure, evidence);
-    });
+    } finally {
+      await page.close();
+    }
   },
-};
+});
 
+// ---------------------------------------------------------------------------------------------------
+// browser.open-latency
+
+const OPEN_BOUND_MS = 200;
+/** How long the page may take to open before the check publishes the first event (to see whether that opens it). */
+const OPEN_WAIT_MS = 1000;
+const FIRST_EVENT_MS = 3000;
+
+interface OpenSeen {
+  /**
+   * ms from the EventSource's creation to its `open` (the page's own clock), or null: the request to
+   * the head, the server's part. How long the page itself took to load is apart (`createdMs`).
+   */
+  openMs: number | null;
+  /** ms from navigation to the EventSource's creation: the page load, the browser's part. */
+  createdMs: number;
+  firstEventMs: number | null;
+  /** The stream opened only once the first event was published: the head was held back until then. */
+  openedOnlyWithFirstEvent: boolean;
+}
+
+/** Loads the demo page (`path` carries the query) and times its open and first event; nothing is published before the open or OPEN_WAIT_MS. */
+async function measureOpen(ctx: CheckContext, engine: BrowserEngine, server: Awaited<ReturnType<CheckContext["start"]>>, path: string): Promise<OpenSeen> {
+  const page = await engine.newPage();
+  ctx.defer(() => page.close());
+  await page.goto(server.url + path);
+  const opened = await waitInPage(page, "window.sseDemo?.openedAt !== undefined", OPEN_WAIT_MS, "open").then(() => true, () => false);
+  await publish(server, { event: "progress", data: JSON.stringify({ first: true }) });
+  await waitInPage(page, "window.sseDemo.firstEventAt !== undefined", FIRST_EVENT_MS, "the first event").catch(() => {});
+  const times = await page.evaluate<{ createdAt: number; openedAt: number | null; firstEventAt: number | null }>(
+    "({ createdAt: window.sseDemo.createdAt, openedAt: window.sseDemo.openedAt ?? null, firstEventAt: window.sseDemo.firstEventAt ?? null })",
+  );
+  return {
+    openMs: times.openedAt === null ? null : round(times.openedAt - times.createdAt),
+    createdMs: round(times.createdAt),
+    firstEventMs: times.firstEventAt === null ? null : round(times.firstEventAt - times.createdAt),
+    openedOnlyWithFirstEvent: !opened && times.openedAt !== null,
+  };
+}
+
+function describeOpen(seen: OpenSeen): string {
+  if (seen.openMs === null) return `no open within ${OPEN_WAIT_MS + FIRST_EVENT_MS} ms, nor after the first event was published`;
+  if (seen.openedOnlyWithFirstEvent) return `the stream opened only with the first event, published after ${OPEN_WAIT_MS} ms of silence (open ${seen.openMs} ms after the EventSource was created)`;
+  return `open ${seen.openMs} ms after the EventSource was created (${seen.createdMs} ms after navigation)`;
+}
+
+export const browserOpenLatency = inEveryEngine({
+  id: "browser.open-latency",
+  group: "G",
+  kind: "outcome",
+  passes:
+    "the demo page's EventSource opens within 200 ms of its creation, before any event is published; navigation to creation, and to the first event, are recorded; the fact (mitigations off) is measured beside it",
+  bounds: { openMs: OPEN_BOUND_MS, openWaitMs: OPEN_WAIT_MS, firstEventMs: FIRST_EVENT_MS },
+  figure: { unit: "ms", label: "to open", bound: "openMs" },
+  calibration: {
+    "opens-only-with-first-event": /^the stream opened only with the first event/,
+  },
+  timeoutMs: 60_000,
+  async run(ctx, engine) {
+    // Nothing is published but what the check publishes: the open must not wait for an event.
+    const server = await ctx.start({ env: { SSE_PRODUCER_MS: "0" } });
+    const outcome = await measureOpen(ctx, engine, server, "/");
+    const fact = await measureOpen(ctx, engine, server, "/?mitigations=0");
+    const figure = outcome.openMs === null ? censored(OPEN_WAIT_MS + FIRST_EVENT_MS) : measured(outcome.openMs);
+    const evidence = { outcome, fact };
+    const both = `${describeOpen(outcome)}; first event ${outcome.firstEventMs ?? "never"} ms after creation; fact (mitigations off): ${describeOpen(fact)}`;
+    if (outcome.openMs === null || outcome.openedOnlyWithFirstEvent) return fail(both, figure, evidence);
+    if (outcome.openMs > OPEN_BOUND_MS) return fail(`${both} (bound ${OPEN_BOUND_MS} ms)`, figure, evidence);
+    return pass(both, figure, evidence);
+  },
+});
+
+// ---------------------------------------------------------------------------------------------------
+// browser.connection-limit (fact)
+
+const STREAMS = 7;
+/** What HTTP/1.1 browsers allow per host: the 7th stream waits for a free connection. */
+const BROWSER_LIMIT = 6;
+const STALL_MS = 2000;
+
+export const browserConnectionLimit = inEveryEngine({
+  id: "browser.connection-limit",
+  group: "G",
+  kind: "fact",
+  passes:
+    "one page opens 7 EventSources to one origin and then `fetch('/health')`: at least 6 open (HTTP/1.1 browsers allow 6 per host), and when one closes the stalled one opens; which stall is recorded",
+  bounds: { streamsCount: STREAMS, browserLimitCount: BROWSER_LIMIT, stallMs: STALL_MS },
+  figure: { unit: "count", label: "streams open (of 7)" },
+  calibration: {
+    "one-connection-at-a-time": /^only [0-5] of 7 streams opened/,
+  },
+  timeoutMs: 60_000,
+  async run(ctx, engine) {
+    const server = await ctx.start({ env: { SSE_PRODUCER_MS: "0" } });
+    const page = await engine.newPage();
+    ctx.defer(() => page.close());
+    // The demo page's own stream is the first of the seven.
+    await page.goto(server.url + "/");
+    await page.evaluate(`window.extra = Array.from({ length: ${STREAMS - 1} }, () => new EventSource("/events")); true`);
+    const all = "[window.sseDemo.source, ...window.extra]";
+    await waitInPage(page, `${all}.filter((s) => s.readyState === 1).length >= ${STREAMS}`, STALL_MS, "every stream open").catch(() => {});
+    const openBefore = await page.evaluate<number>(`${all}.filter((s) => s.readyState === 1).length`);
+    // /health after the streams hold every connection they could get: does it wait behind them?
+    await page.evaluate(`window.health = null; fetch("/health").then(() => (window.health = "answered"), () => (window.health = "failed")); true`);
+    const healthWhileOpen = await waitInPage(page, "window.health !== null", STALL_MS, "/health").then(() => "answered", () => `no answer within ${STALL_MS} ms`);
+    let stalledOpened: boolean | null = null;
+    if (openBefore < STREAMS && openBefore >= BROWSER_LIMIT) {
+      await page.evaluate(`${all}.find((s) => s.readyState === 1).close(); true`);
+      stalledOpened = await waitInPage(page, `${all}.filter((s) => s.readyState === 1).length >= ${openBefore}`, STALL_MS, "the stalled stream")
+        .then(() => true, () => false);
+    }
+    const figure = measured(openBefore);
+    const evidence = { openBefore, healthWhileOpen, stalledOpenedAfterOneClosed: stalledOpened, browserLimit: BROWSER_LIMIT };
+    const summary = `${openBefore} of ${STREAMS} streams opened; /health meanwhile: ${healthWhileOpen}`;
+    if (openBefore < BROWSER_LIMIT) return fail(`only ${openBefore} of ${STREAMS} streams opened within ${STALL_MS} ms (a browser allows ${BROWSER_LIMIT}); /health meanwhile: ${healthWhileOpen}`, figure, evidence);
+    if (stalledOpened === false) return fail(`${summary}; when one closed, the stalled stream did not open within ${STALL_MS} ms`, figure, evidence);
+    return pass(openBefore === STREAMS ? `all ${STREAMS} streams opened; /health: ${healthWhileOpen}` : `${summary}; when one closed, the stalled stream opened`, figure, evidence);
+  },
+});
+
+// ---------------------------------------------------------------------------------------------------
+// browser.cross-origin
+
+const CROSS_ORIGIN_MS = 5000;
+
+/** The page on the other origin: two EventSources to the target (from ?target=), plain and withCredentials. */
+const CROSS_ORIGIN_PAGE = `<!doctype html><meta charset="utf-8"><title>another origin</title><script>
+  const target = new URLSearchParams(location.search).get("target");
+  window.cross = {};
+  for (const [name, withCredentials] of [["plain", false], ["credentials", true]]) {
+    const seen = (window.cross[name] = { opened: false, events: 0, errors: 0 });
+    const source = new EventSource(target + "/events", { withCredentials });
+    source.onopen = () => (seen.opened = true);
+    source.onerror = () => seen.errors++;
+    source.addEventListener("progress", () => seen.events++);
+  }
+</script>`;
+
+export const browserCrossOrigin = inEveryEngine({
+  id: "browser.cross-origin",
+  group: "G",
+  kind: "outcome",
+  passes:
+    "a page on another origin (another port) opens the stream with and without `withCredentials`: events arrive on both; `Access-Control-Allow-Origin` is the exact origin, with `Access-Control-Allow-Credentials: true` (SSE_CORS_ORIGINS)",
+  bounds: { eventsMs: CROSS_ORIGIN_MS },
+  figure: { unit: "count", label: "streams with events (of 2)" },
+  calibration: {
+    "cors-wildcard": /the credentialed stream got no event/,
+  },
+  timeoutMs: 60_000,
+  async run(ctx, engine) {
+    const other = await serveOtherOrigin(CROSS_ORIGIN_PAGE);
+    ctx.defer(() => other.close());
+    const server = await ctx.start({ env: { SSE_PRODUCER_MS: "100", SSE_CORS_ORIGINS: other.origin } });
+    const page = await engine.newPage();
+    ctx.defer(() => page.close());
+    await page.goto(`${other.origin}/?target=${encodeURIComponent(server.url)}`);
+    await waitInPage(page, "window.cross.plain.events > 0 && window.cross.credentials.events > 0", CROSS_ORIGIN_MS, "events on both streams").catch(() => {});
+    const seen = await page.evaluate<Record<"plain" | "credentials", { opened: boolean; events: number; errors: number }>>("window.cross");
+    // The headers as the server sent them to that origin, read on a raw socket.
+    const raw = await server.connect({ headers: { origin: other.origin } });
+    const head = await raw.waitForHead(CROSS_ORIGIN_MS);
+    const allowOrigin = head.headers["access-control-allow-origin"] ?? null;
+    const allowCredentials = head.headers["access-control-allow-credentials"] ?? null;
+    const problems: string[] = [];
+    if (seen.plain.events === 0) problems.push(`the plain stream got no event (${seen.plain.errors} errors)`);
+    if (seen.credentials.events === 0) problems.push(`the credentialed stream got no event (${seen.credentials.errors} errors)`);
+    if (allowOrigin !== other.origin) problems.push(`Access-Control-Allow-Origin ${JSON.stringify(allowOrigin)}, not the origin ${other.origin}`);
+    if (allowCredentials !== "true") problems.push(`Access-Control-Allow-Credentials ${JSON.stringify(allowCredentials)}, not "true"`);
+    const figure = measured([seen.plain, seen.credentials].filter((s) => s.events > 0).length);
+    const evidence = { origin: other.origin, seen, allowOrigin, allowCredentials, vary: head.headers["vary"] ?? null };
+    if (problems.length) return fail(problems.join("; "), figure, evidence);
+    return pass(`from ${other.origin}: events on both streams (${seen.plain.events} plain, ${seen.credentials.events} with credentials); Access-Control-Allow-Origin is the origin, credentials allowed`, figure, evidence);
+  },
+});

@@ -5,7 +5,7 @@
  */
 import type { Check } from "../harness/check.ts";
 import { backpressureSlowClient } from "./backpressure.ts";
-import { browserEventSource, browserReconnect } from "./browser.ts";
+import { browserConnectionLimit, browserCrossOrigin, browserEventSource, browserOpenLatency, browserReconnect } from "./browser.ts";
 import { completionSignalQuiet } from "./completion.ts";
 import { concurrencyMany, concurrencyTwo } from "./concurrency.ts";
 import { disconnectBeforeFirstEvent, disconnectCancel, disconnectNoLeak, disconnectProducerStops, disconnectQuiet, disconnectSignal } from "./disconnect.ts";
@@ -42,8 +42,11 @@ export const ALL_CHECKS: readonly Check[] = [
   idleHeartbeat,
   idleRuntimeDefault,
   backpressureSlowClient,
-  browserEventSource,
-  browserReconnect,
+  ...browserEventSource,
+  ...browserReconnect,
+  ...browserOpenLatency,
+  ...browserConnectionLimit,
+  ...browserCrossOrigin,
 ];
 
 const BY_ID = new Map(ALL_CHECKS.map((check) => [check.id, check]));
@@ -53,11 +56,18 @@ export function checkById(id: string): Check | undefined {
   return BY_ID.get(id);
 }
 
-/** Checks whose id matches one of the glob patterns (`disconnect.*`); all when there are none. */
-export function selectChecks(patterns: string[]): Check[] {
-  if (patterns.length === 0) return [...ALL_CHECKS];
+/**
+ * Checks whose id matches one of the glob patterns (`disconnect.*`; a check run in every engine
+ * matches by its declared id too, `browser.eventsource`), all when there are none; `engines`, when
+ * given, keeps only the browser checks of those engines.
+ */
+export function selectChecks(patterns: string[], engines?: readonly string[]): Check[] {
   const regexes = patterns.map((p) => new RegExp("^" + p.split("*").map(escapeRegex).join(".*") + "$"));
-  return ALL_CHECKS.filter((check) => regexes.some((r) => r.test(check.id)));
+  return ALL_CHECKS.filter(
+    (check) =>
+      (patterns.length === 0 || regexes.some((r) => r.test(check.id) || (check.base !== undefined && r.test(check.base)))) &&
+      (engines === undefined || check.engine === undefined || engines.includes(check.engine)),
+  );
 }
 
 function escapeRegex(text: string): string {

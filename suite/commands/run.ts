@@ -9,7 +9,7 @@
  */
 import { parseArgs } from "node:util";
 import type { Check } from "../harness/check.ts";
-import { checksOption, concurrencyOption, runCommand, UsageError } from "../harness/command.ts";
+import { browsersOption, checksOption, concurrencyOption, runCommand, UsageError } from "../harness/command.ts";
 import { writeRun } from "../harness/run-files.ts";
 import { runTarget, type TargetResults } from "../harness/runner.ts";
 import { resolveTarget, TARGET_NAMES, type Target } from "../harness/targets.ts";
@@ -45,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
         only: { type: "string", multiple: true },
         "print-command": { type: "boolean" },
         concurrency: { type: "string" },
+        browsers: { type: "string" },
         out: { type: "string" },
       },
     });
@@ -65,11 +66,11 @@ async function main(argv: string[]): Promise<number> {
   if (values.out && targets.length !== 1) throw new UsageError("--out takes one target");
 
   const concurrency = concurrencyOption(values.concurrency);
-  const checks = checksOption(values.only);
+  const checks = checksOption(values.only, browsersOption(values.browsers));
 
   const startedAt = performance.now();
   const runs: TargetResults[] = [];
-  for (const target of targets) runs.push(await runAndWrite(target, { checks, concurrency, out: values.out, partial: values.only !== undefined }));
+  for (const target of targets) runs.push(await runAndWrite(target, { checks, concurrency, out: values.out, partial: values.only !== undefined || values.browsers !== undefined }));
   const all = runs.flatMap((r) => r.checks);
   const passed = all.filter((r) => r.status === "pass").length;
   const skipped = all.filter((r) => r.status === "skip").length;
@@ -83,5 +84,5 @@ async function main(argv: string[]): Promise<number> {
 
 runCommand(main, {
   name: "run-test.sh",
-  usage: "usage: ./run-test.sh <target>[@version]... | all [--only PATTERN]... (see ./run-test.sh --help)",
+  usage: "usage: ./run-test.sh <target>[@version]... | all [--only PATTERN]... [--browsers chromium,firefox,webkit] (see ./run-test.sh --help)",
 });

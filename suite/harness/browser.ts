@@ -1,39 +1,18 @@
 /**
- * Headless Chromium from Debian's `chromium` package, driven by playwright-core. Never a browser
- * download: where /usr/bin/chromium is absent, `chromiumMissing()` says why and checks skip.
+ * Chromium through playwright-core's own API, for the project's tests that need more than the engine
+ * interface gives (the report's page: clicks, screenshots). The suite's checks use
+ * browsers/engine.ts. Same binary and flags: never a browser download.
  */
-import { existsSync } from "node:fs";
 import { chromium, type Browser } from "playwright-core";
+import { CHROMIUM_ARGS } from "./browsers/chromium.ts";
+import { ENGINE_PATHS, engineMissing } from "./browsers/engine.ts";
 
-export const CHROMIUM_PATH = process.env.SSE_CHROMIUM ?? "/usr/bin/chromium";
+/** Why Chromium cannot run here, or undefined when it can. */
+export const chromiumMissing = (): string | undefined => engineMissing("chromium");
 
-/** Why the browser checks cannot run here, or undefined when they can. */
-export function chromiumMissing(): string | undefined {
-  if (!existsSync(CHROMIUM_PATH)) return `no Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`;
-  return undefined;
-}
-
-/**
- * A fresh headless browser. playwright-core's launch() gives every browser a new temporary profile
- * (--user-data-dir) and removes it on close. The flags keep it off the network: this machine has
- * none, and Chromium's background services would otherwise try.
- */
+/** A fresh headless Chromium (playwright-core gives it a temporary profile and removes it on close). */
 export async function withBrowser<T>(body: (browser: Browser) => Promise<T>): Promise<T> {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    timeout: 30_000,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-    ],
-  });
+  const browser = await chromium.launch({ executablePath: ENGINE_PATHS.chromium, headless: true, timeout: 30_000, args: CHROMIUM_ARGS });
   try {
     return await body(browser);
   } finally {

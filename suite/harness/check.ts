@@ -9,6 +9,7 @@ import { startServer, type ServerProcess, type StartOptions } from "./server-pro
 import type { Target } from "./targets.ts";
 import { TimeoutError, withTimeout } from "./wait.ts";
 import type { GroupLetter, SeedQuestion } from "../checks/groups.ts";
+import type { EngineName } from "./browsers/engine.ts";
 
 export type Status = "pass" | "fail" | "timeout" | "error" | "skip";
 export type Kind = "fact" | "outcome";
@@ -78,10 +79,17 @@ export interface CheckContext {
   start(options?: StartOptions): Promise<ServerProcess>;
   /** Free-form evidence, merged into the result whatever the outcome. */
   evidence: Record<string, unknown>;
+  /** Runs `cleanup` when the check ends, on every path (a helper server, a page). */
+  defer(cleanup: () => unknown): void;
 }
 
 export interface Check {
+  /** Stable; a check run in every browser engine is `<base>[<engine>]`, a result per engine. */
   id: string;
+  /** The declared id of a check run in every engine (`browser.eventsource`); absent otherwise. */
+  base?: string;
+  /** The engine this instance runs in. */
+  engine?: EngineName;
   group: GroupLetter;
   /** `fact`: the runtime with the app's mitigations off; `outcome`: what a user of the dispatcher gets. */
   kind: Kind;
@@ -131,9 +139,13 @@ function countTypes(types: string[]): Record<string, number> {
 export async function runCheck(check: Check, target: Target): Promise<CheckResult> {
   const startedAt = performance.now();
   const servers: ServerProcess[] = [];
+  const deferred: (() => unknown)[] = [];
   const ctx: CheckContext = {
     target,
     evidence: {},
+    defer(cleanup) {
+      deferred.push(cleanup);
+    },
     async start(options) {
       const server = await startServer(target, options);
       servers.push(server);
@@ -149,6 +161,7 @@ export async function runCheck(check: Check, target: Target): Promise<CheckResul
     else if (error instanceof TimeoutError) result = { status: "timeout", message: error.message };
     else result = { status: "error", message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
   } finally {
+    for (const cleanup of deferred.reverse()) await Promise.resolve().then(cleanup).catch(() => {});
     await Promise.all(servers.map((s) => s.stop()));
   }
   return {

@@ -4,6 +4,7 @@
  * test behind, and the exit code is main's.
  */
 import { selectChecks } from "../checks/registry.ts";
+import { closeAllEngines, ENGINE_NAMES, type EngineName } from "./browsers/engine.ts";
 import type { Check } from "./check.ts";
 import { killAllServers } from "./server-process.ts";
 import { RuntimeMissingError, UnknownTargetError } from "./targets.ts";
@@ -24,6 +25,8 @@ export function onCleanup(cleanup: () => void): () => void {
 function cleanUp(): void {
   for (const cleanup of cleanups) cleanup();
   killAllServers();
+  // Browsers: their trees are killed by the exit hook of browsers/processes.ts; start the orderly close too.
+  void closeAllEngines();
 }
 
 /** `--concurrency N`: how many checks run at once (default 4). */
@@ -33,9 +36,18 @@ export function concurrencyOption(value: string | undefined): number {
   return concurrency;
 }
 
-/** The checks `--only` selects (all without it); none is a usage error. */
-export function checksOption(patterns: string[] | undefined): Check[] {
-  const checks = selectChecks(patterns ?? []);
+/** `--browsers chromium,firefox`: the engines the browser checks run in (default: all three). */
+export function browsersOption(value: string | undefined): EngineName[] | undefined {
+  if (value === undefined) return undefined;
+  const names = value.split(",").map((n) => n.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !(ENGINE_NAMES as readonly string[]).includes(n));
+  if (unknown.length || names.length === 0) throw new UsageError(`--browsers takes a comma-separated list of ${ENGINE_NAMES.join(", ")}${unknown.length ? `; unknown: ${unknown.join(", ")}` : ""}`);
+  return names as EngineName[];
+}
+
+/** The checks `--only` selects (all without it), in the engines `--browsers` names; none is a usage error. */
+export function checksOption(patterns: string[] | undefined, engines?: EngineName[]): Check[] {
+  const checks = selectChecks(patterns ?? [], engines);
   if (checks.length === 0) throw new UsageError(`no check matches ${(patterns ?? []).map((p) => JSON.stringify(p)).join(", ")}`);
   return checks;
 }

@@ -6,6 +6,7 @@ import { execFileSync } from "node:child_process";
 import { arch, platform, release } from "node:os";
 import { runCheck, type Check, type CheckResult } from "./check.ts";
 import { SCRUBBED_ENV } from "./server-process.ts";
+import { closeAllEngines } from "./browsers/engine.ts";
 import { machineInfo, type MachineInfo } from "./machine.ts";
 import { libraryVersions, ROOT, type Target } from "./targets.ts";
 
@@ -92,8 +93,13 @@ export async function runTarget(
   const concurrency = options.concurrency ?? 4;
   const run = runInfo(target, concurrency);
   const startedAt = performance.now();
-  const results = await runChecks(target, checks, { concurrency, ...(options.onResult ? { onResult: options.onResult } : {}) });
-  return { run, wallMs: Math.round(performance.now() - startedAt), checks: results };
+  try {
+    const results = await runChecks(target, checks, { concurrency, ...(options.onResult ? { onResult: options.onResult } : {}) });
+    return { run, wallMs: Math.round(performance.now() - startedAt), checks: results };
+  } finally {
+    // One browser per engine served the run's checks; the run ends them.
+    await closeAllEngines();
+  }
 }
 
 /** Runs `checks` against `target`; `onResult` sees each result as it completes. */

@@ -4,7 +4,7 @@
  * included, when no exit handler of the harness can run).
  *
  * The harness starts it once, detached, with a pipe on its stdin, and writes `+<pgid>` for every
- * server or browser group it starts and `-<pgid>` when it has reaped one. When the pipe ends (the
+ * server group or browser process it starts and `-<pgid>` when it has reaped one. When the pipe ends (the
  * harness exited or was killed: the kernel closes its end), the watchdog sends SIGKILL to every
  * group still listed and exits. It runs on the harness's own Node binary.
  */
@@ -17,7 +17,13 @@ function killAll(): void {
     try {
       process.kill(-pgid, "SIGKILL");
     } catch {
-      /* already gone */
+      // Not a group leader (a browser started by its driver library): the process itself. A browser
+      // in a PID namespace of its own takes the namespace with it (unshare --kill-child).
+      try {
+        process.kill(pgid, "SIGKILL");
+      } catch {
+        /* already gone */
+      }
     }
   }
   groups.clear();

@@ -11,6 +11,7 @@
 import type { Figure, Status } from "../harness/check.ts";
 import type { RunInfo } from "../harness/runner.ts";
 import type { Kind } from "../harness/check.ts";
+import { checkById } from "../checks/registry.ts";
 import { SEED_ROWS } from "./rows.ts";
 import { findCuratedNote, type CuratedNote } from "../curated/notes.ts";
 import type { ReportModel } from "./model.ts";
@@ -39,6 +40,9 @@ export interface CompatFile {
       __compat: {
         group: string;
         kind: Kind;
+        /** For a browser check: the declared check and the engine of this result. */
+        check?: string;
+        engine?: string;
         /** The seed rows this check answers, in the seed's words. */
         seed: string[];
         support: Record<string, SupportStatement | SupportStatement[]>;
@@ -118,6 +122,8 @@ export function buildCompat(model: ReportModel, notes?: CuratedNote[]): CompatFi
       __compat: {
         group: row.group,
         kind: row.kind,
+        // A browser check's result per engine: `browser.eventsource[firefox]` is the declared check in Firefox.
+        ...(checkById(row.id)?.engine ? { check: checkById(row.id)!.base, engine: checkById(row.id)!.engine } : {}),
         seed: SEED_ROWS.filter((s) => s.checks.includes(row.id)).map((s) => s.label),
         support,
       },

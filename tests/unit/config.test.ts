@@ -30,6 +30,7 @@ describe("defaults", () => {
       control: false,
       shutdown: "dispatcher",
       graceMs: 1000,
+      corsOrigins: [],
     });
   });
 
@@ -60,6 +61,7 @@ describe("valid values", () => {
           SSE_CONTROL: "1",
           SSE_SHUTDOWN: "graceful-only",
           SSE_GRACE_MS: "60000",
+          SSE_CORS_ORIGINS: "http://127.0.0.1:5173, https://app.example",
         }),
       ),
     ).toEqual({
@@ -76,6 +78,7 @@ describe("valid values", () => {
       control: true,
       shutdown: "graceful-only",
       graceMs: 60000,
+      corsOrigins: ["http://127.0.0.1:5173", "https://app.example"],
     });
   });
 
@@ -110,6 +113,8 @@ describe("bad values are refused with a ConfigError naming the variable", () => 
     ["SSE_CONTROL", "true"],
     ["SSE_CONTROL", "yes"],
     ["SSE_SHUTDOWN", "graceful"],
+    ["SSE_CORS_ORIGINS", "*"],
+    ["SSE_CORS_ORIGINS", "https://app.example/path"],
   ])("%s=%s", (name, value) => {
     const error = refusal({ [name]: value });
     expect(error).toBeInstanceOf(ConfigError);

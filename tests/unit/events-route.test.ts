@@ -1,7 +1,7 @@
 /** The /events route's logic, shared by the Hono and Elysia apps (src/events-route.ts). */
 import { afterEach, describe, expect, test } from "vitest";
 import { EventDispatcher } from "../../src/dispatcher.ts";
-import { openEventStream, type EventsRequest } from "../../src/events-route.ts";
+import { eventStreamHeaders, openEventStream, type EventsRequest } from "../../src/events-route.ts";
 
 let dispatcher: EventDispatcher;
 afterEach(() => dispatcher?.close());
@@ -48,5 +48,27 @@ describe("the /events route", () => {
     dispatcher = new EventDispatcher({ heartbeatMs: 0 });
     dispatcher.close();
     expect(openEventStream(dispatcher, request())).toBeUndefined();
+  });
+});
+
+describe("the /events route's headers", () => {
+  const from = (origin?: string): EventsRequest => ({ signal: () => new AbortController().signal, query: () => undefined, header: (n) => (n === "origin" ? origin : undefined) });
+
+  test("name an allowed origin exactly, with credentials, and vary on Origin", () => {
+    expect(eventStreamHeaders(from("http://127.0.0.1:5173"), { corsOrigins: ["http://127.0.0.1:5173"] })).toMatchObject({
+      "access-control-allow-origin": "http://127.0.0.1:5173",
+      "access-control-allow-credentials": "true",
+      vary: "Origin",
+    });
+  });
+
+  test("allow no other origin, and never say *", () => {
+    const headers = eventStreamHeaders(from("http://evil.example"), { corsOrigins: ["http://127.0.0.1:5173"] });
+    expect(headers["access-control-allow-origin"]).toBeUndefined();
+    expect(Object.values(headers)).not.toContain("*");
+  });
+
+  test("are the SSE headers for a same-origin request", () => {
+    expect(eventStreamHeaders(from(undefined), { corsOrigins: ["http://127.0.0.1:5173"] })).toMatchObject({ "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" });
   });
 });
