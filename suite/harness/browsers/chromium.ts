@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { withTimeout } from "../wait.ts";
 import { ENGINE_PATHS, pageWrapper, unwrap, type BrowserEngine, type EnginePage, type Launcher } from "./engine.ts";
-import { canUsePidNamespace, pidNamespaceWrapper } from "./pid-namespace.ts";
+import { fencedExecutable } from "./fence.ts";
 import { cmdline, killTree, listProcs, trackTree } from "./processes.ts";
 
 /**
@@ -28,7 +28,7 @@ export const launchChromium: Launcher = async (bounds) => {
   // playwright-core does not expose the browser's pid: an unknown switch marks our process.
   const marker = `--sse-engine=${randomUUID()}`;
   const dir = mkdtempSync(join(tmpdir(), "sse-chromium-"));
-  const executablePath = (await canUsePidNamespace()) ? pidNamespaceWrapper(dir, ENGINE_PATHS.chromium) : ENGINE_PATHS.chromium;
+  const executablePath = await fencedExecutable(dir, ENGINE_PATHS.chromium);
   const browser = await chromium
     .launch({
       executablePath,

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { withTimeout } from "../wait.ts";
 import { ENGINE_PATHS, pageWrapper, unwrap, type BrowserEngine, type EnginePage, type Launcher } from "./engine.ts";
-import { canUsePidNamespace, pidNamespaceWrapper } from "./pid-namespace.ts";
+import { fencedExecutable } from "./fence.ts";
 import { killTree, trackTree } from "./processes.ts";
 
 /** puppeteer-core sets the usual automation prefs; these keep the remaining background connections quiet. */
@@ -21,9 +21,9 @@ export const launchFirefox: Launcher = async (bounds) => {
   const dir = mkdtempSync(join(tmpdir(), "sse-firefox-"));
   const profile = join(dir, "profile");
   mkdirSync(profile);
-  // Firefox exits before its forkserver's children are reaped; as PID 1 of its own namespace, its
-  // exit makes the kernel reap them at once (otherwise ~2 s of orphan zombies on every close).
-  const executablePath = (await canUsePidNamespace()) ? pidNamespaceWrapper(dir, ENGINE_PATHS.firefox) : ENGINE_PATHS.firefox;
+  // Firefox exits before its forkserver's children are reaped; fenced (fence.ts), the kernel reaps
+  // them at once (otherwise ~2 s of orphan zombies on every close).
+  const executablePath = await fencedExecutable(dir, ENGINE_PATHS.firefox);
   let browser;
   try {
     browser = await puppeteer.launch({

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { delay, withTimeout } from "../wait.ts";
 import { ENGINE_PATHS, pageWrapper, unwrap, type BrowserEngine, type EnginePage, type Launcher } from "./engine.ts";
-import { canUsePidNamespace, inPidNamespace } from "./pid-namespace.ts";
+import { fenced } from "./fence.ts";
 import { alive, killTree, processTree, trackTree } from "./processes.ts";
 
 /** Defensive, for software rendering under Xvfb (WebKitGTK 2.50.6 ran the same without them). */
@@ -28,9 +28,9 @@ function freePort(): Promise<number> {
 
 /** Xvfb on a display it picks itself (-displayfd): no lock files to guess. */
 async function startXvfb(timeoutMs: number): Promise<{ child: ChildProcess; display: string }> {
-  const child = spawn(ENGINE_PATHS.xvfb, ["-displayfd", "3", "-nolisten", "tcp", "-screen", "0", "1280x800x24"], {
-    stdio: ["ignore", "ignore", "pipe", "pipe"],
-  });
+  // Fenced too: a harness that dies takes its Xvfb with it.
+  const [program, ...args] = (await fenced([ENGINE_PATHS.xvfb, "-displayfd", "3", "-nolisten", "tcp", "-screen", "0", "1280x800x24"], { namespace: false })).argv;
+  const child = spawn(program!, args, { stdio: ["ignore", "ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr!.on("data", (d) => (stderr += d));
   const display = await withTimeout(
@@ -107,9 +107,9 @@ export const launchWebKit: Launcher = async (bounds) => {
     const port = await freePort();
     // MiniBrowser exits before reaping its last web process after DELETE /session: in a namespace of
     // the driver's own, the kernel reaps it.
-    pidns = await canUsePidNamespace();
-    const argv = [ENGINE_PATHS.webkitDriver, `--port=${port}`, "--host=local"];
-    const [program, ...args] = pidns ? inPidNamespace(argv) : argv;
+    const launcher = await fenced([ENGINE_PATHS.webkitDriver, `--port=${port}`, "--host=local"]);
+    pidns = launcher.inNamespace;
+    const [program, ...args] = launcher.argv;
     const spawned = spawn(program!, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, DISPLAY: display, ...WEBKIT_ENV } });
     driver = spawned;
     started.push(spawned);
