@@ -5,7 +5,8 @@
  * correct: the control) and on the reference app served by Node (or, for a fact that no runtime
  * satisfies, only on the fixture: `passesOn`).
  */
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
+import { closeAllEngines } from "../suite/harness/browsers/engine.ts";
 import { runCheck, type CheckResult } from "../suite/harness/check.ts";
 import { resolveTarget } from "../suite/harness/targets.ts";
 import { ALL_CHECKS } from "../suite/checks/registry.ts";
@@ -19,6 +20,9 @@ function explain(result: CheckResult): string {
 }
 
 describe("calibration", () => {
+  // The browser checks share one browser per engine across the file: it ends them.
+  afterAll(() => closeAllEngines());
+
   test("every check names at least one fixture made to break it", () => {
     const uncalibrated = ALL_CHECKS.filter((check) => Object.keys(check.calibration).length === 0).map((check) => check.id);
     expect(uncalibrated).toEqual([]);

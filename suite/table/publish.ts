@@ -61,9 +61,13 @@ export interface Published {
   copied: string[];
 }
 
-/** Is `name` in runs/ a full run of one target (not a subset, a matrix, a bisect log or the bench)? */
+/**
+ * Is `name` in runs/ a full run of a target at its pinned version: not a subset, not a run at
+ * another version (a matrix's input: the matrix is published instead), not a calibration fixture's
+ * run, not a matrix, a bisect log or the bench?
+ */
 function isFullRun(name: string): boolean {
-  return name.endsWith(".json") && !name.endsWith(".partial.json") && !/^(matrix-|bisect-|bench\.json$|compat\.json$)/.test(name);
+  return name.endsWith(".json") && !name.endsWith(".partial.json") && !name.includes("@") && !/^(fixture_|matrix-|bisect-|bench\.json$|compat\.json$)/.test(name);
 }
 
 export function publish(options: PublishOptions = {}): Published {
@@ -84,7 +88,7 @@ export function publish(options: PublishOptions = {}): Published {
     copyFileSync(join(runsDir, name), join(resultsDir, name));
     copied.push(join(resultsDir, name));
   }
-  const published = readdirSync(resultsDir).filter((name) => isFullRun(name) && !name.includes("@"));
+  const published = readdirSync(resultsDir).filter(isFullRun);
   // The built-in targets in their order, then any other target that has a published run.
   const order = [...TARGET_NAMES.map((t) => runFileName(t)).filter((n) => published.includes(n)), ...published.filter((n) => !TARGET_NAMES.map((t) => runFileName(t)).includes(n))];
   if (order.length === 0) throw new ResultsMissingError(`nothing to publish: no run in ${runsDir} or ${resultsDir}; run ./run-test.sh <target> first`);

@@ -105,6 +105,16 @@ export function streamProblems(streams: StreamSeen[]): string[] {
   return problems;
 }
 
+/** The fixtures that sigint.open-streams and sigterm.open-streams must both flag, each with its reason. */
+export const OPEN_STREAMS_CALIBRATION: Record<string, RegExp> = {
+    "hangs-on-signal": /still running|did not exit|no exit/,
+    "exits-nonzero-on-signal": /exit code 1/,
+    "exits-late-on-signal": /exit 0 only after [\d.]+ ms \(bound 2000 ms\)/,
+    "resets-streams-on-shutdown": /did not end cleanly \(last chunk, FIN, no RST\)/,
+    "no-shutdown-event": /no final `shutdown` event/,
+    "logs-to-stderr-on-shutdown": /stderr not empty/,
+};
+
 export async function signalWithOpenStreams(server: ServerProcess, signal: "SIGINT" | "SIGTERM"): Promise<Verdict> {
   const opened = [];
   for (let i = 0; i < OPEN_STREAMS; i++) opened.push(await openStream(server));
