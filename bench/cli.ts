@@ -100,6 +100,7 @@ async function main(argv: string[]): Promise<number> {
   const comparisons = compare(results, metrics);
   const output: BenchResults = {
     kind: "sse-compat-bench",
+    command: `./run-test.sh bench ${argv.join(" ")}`.trim(),
     schema: 1,
     startedAt: startedAt.toISOString(),
     wallMs: Math.round(performance.now() - started),

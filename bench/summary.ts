@@ -112,6 +112,8 @@ export function goals(results: SubjectResult[], comparisons: Comparison[], setti
 export interface BenchResults {
   kind: "sse-compat-bench";
   schema: 1;
+  /** The command that made this file, as typed. */
+  command: string;
   startedAt: string;
   wallMs: number;
   settings: Settings;

@@ -154,6 +154,10 @@ export const flushPerEvent: Check = {
       batchedWithNext: batched,
       measuredFrom: "the sending of each publish request (an upper bound on the server's own delay)",
       reads: client.bodyChunks.length,
+        // A chunk's closing CRLF that came only with a later read (Bun 1.1.45 sends it with the next
+        // chunk): what a client that waits for whole chunks would miss, recorded as measured.
+        lateChunkEnds: client.lateChunkEnds.length,
+        lateChunkEndMaxMs: client.lateChunkEnds.length ? round(Math.max(...client.lateChunkEnds.map((l) => l.crlfAt - l.dataAt)), 2) : null,
     };
     if (missing.length) return fail(`events ${missing.join(", ")} never arrived within ${EVENT_OBSERVE_MS} ms`, figure, evidence);
     if (late.length) return fail(`later than ${EVENT_BOUND_MS} ms after publication: ${late.join(", ")}`, figure, evidence);

@@ -23,6 +23,8 @@ interface Comparison {
 
 export interface BenchResults {
   startedAt: string;
+  /** The command that made the file (absent in files from before it was recorded). */
+  command?: string;
   wallMs: number;
   metrics: Metric[];
   comparisons: Comparison[];
@@ -109,10 +111,10 @@ function renderChart(bench: BenchResults): string {
 /** The benchmark section, or a line saying how to produce one. */
 export function renderBenchSection(bench: BenchResults | undefined): string {
   if (!bench || bench.comparisons.length === 0) {
-    return `<h2>Benchmark</h2><p>No benchmark results: run <code>./run-test.sh bench node deno bun</code> (results/bench.json), then publish again.</p>`;
+    return `<h2>Benchmark</h2><p>No benchmark results: run <code>./run-test.sh bench node deno bun</code> (runs/bench.json), then <code>./run-test.sh publish</code>.</p>`;
   }
   const load = bench.machine?.atStart?.loadAverage?.[0];
   const loadEnd = bench.machine?.loadAverageAtEnd?.[0];
-  const context = `run ${bench.startedAt}, ${formatNumber(bench.wallMs / 1000)} s; load average ${load === undefined ? "?" : formatNumber(load)} at the start, ${loadEnd === undefined ? "?" : formatNumber(loadEnd)} at the end; medians of the repeats (results/bench.json has the spread)`;
+  const context = `${bench.command ? `made by ${bench.command}, ` : ""}run ${bench.startedAt}, ${formatNumber(bench.wallMs / 1000)} s; load average ${load === undefined ? "?" : formatNumber(load)} at the start, ${loadEnd === undefined ? "?" : formatNumber(loadEnd)} at the end; medians of the repeats (results/bench.json has the spread)`;
   return `<h2>Benchmark</h2><p>${escapeHtml(context)}.</p>${renderChart(bench)}${renderTable(bench)}`;
 }
