@@ -40,7 +40,7 @@ export const CHARTS: ChartSpec[] = [
 ];
 
 /** Stable colours per column, readable on white. */
-const PALETTE = ["#2b6cb0", "#c05621", "#2f855a", "#6b46c1", "#b83280", "#2c7a7b", "#975a16"];
+const PALETTE = ["#2b6cb0", "#c05621", "#2f855a", "#6b46c1", "#b83280", "#2c7a7b", "#975a16", "#4a5568"];
 
 interface Bar {
   check: string;
@@ -72,9 +72,12 @@ function barsFor(spec: ChartSpec, model: ReportModel): Bar[] {
   );
 }
 
-const WIDTH = 760;
+const WIDTH = 900;
 const LABEL_W = 210;
-const VALUE_W = 120;
+const VALUE_W = 190;
+/** The legend wraps: one entry per column, as many per row as fit. */
+const LEGEND_ITEM_W = 250;
+const LEGEND_ROW_H = 18;
 const BAR_H = 16;
 const GAP = 4;
 const GROUP_GAP = 14;
@@ -85,7 +88,8 @@ export function renderChart(spec: ChartSpec, model: ReportModel): string {
   const plotW = WIDTH - LABEL_W - VALUE_W;
   const x = (v: number) => LABEL_W + (v / max) * plotW;
   const perGroup = model.columns.length * (BAR_H + GAP) + GROUP_GAP;
-  const legendH = 24;
+  const perRow = Math.max(1, Math.floor((WIDTH - 10) / LEGEND_ITEM_W));
+  const legendH = Math.ceil(model.columns.length / perRow) * LEGEND_ROW_H + 8;
   const height = legendH + spec.checks.length * perGroup + 10;
   // One hatch per colour, for censored bars.
   const parts: string[] = [
@@ -93,10 +97,11 @@ export function renderChart(spec: ChartSpec, model: ReportModel): string {
   ];
 
   model.columns.forEach((column, i) => {
-    const lx = LABEL_W + i * 150;
+    const lx = 10 + (i % perRow) * LEGEND_ITEM_W;
+    const ly = 4 + Math.floor(i / perRow) * LEGEND_ROW_H;
     parts.push(
-      `<rect x="${lx}" y="4" width="12" height="12" fill="${PALETTE[i % PALETTE.length]}"/>`,
-      `<text x="${lx + 16}" y="14" class="legend">${escapeHtml(column.header)}</text>`,
+      `<rect x="${lx}" y="${ly}" width="12" height="12" fill="${PALETTE[i % PALETTE.length]}"/>`,
+      `<text x="${lx + 16}" y="${ly + 10}" class="legend">${escapeHtml(column.header)}</text>`,
     );
   });
 
@@ -119,7 +124,7 @@ export function renderChart(spec: ChartSpec, model: ReportModel): string {
       const over = bar.value > bar.boundMs || (bar.status !== undefined && bar.status !== "pass");
       // A censored figure is no measurement: nothing was seen within `value` ms. Its bar is hatched
       // and open-ended, and its label says "> value".
-      const shown = bar.censored ? `> ${formatNumber(bar.value)} ms (nothing seen within it)` : `${formatNumber(bar.value)} ms`;
+      const shown = bar.censored ? `> ${formatNumber(bar.value)} ms (censored)` : `${formatNumber(bar.value)} ms`;
       parts.push(
         `<rect class="bar${over ? " over" : ""}${bar.censored ? " censored" : ""}" data-check="${escapeHtml(id)}" data-target="${escapeHtml(bar.target)}" x="${LABEL_W}" y="${y}" width="${w.toFixed(1)}" height="${BAR_H}" fill="${bar.censored ? `url(#hatch-${spec.id}-${bar.column % PALETTE.length})` : PALETTE[bar.column % PALETTE.length]}">` +
           `<title>${escapeHtml(`${id} on ${bar.target}: ${shown} (${bar.status}), bound ${boundMs} ms`)}</title></rect>`,
