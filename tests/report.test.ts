@@ -140,7 +140,11 @@ describe("COMPATIBILITY.md", () => {
   test("lists the non-pass cells that have no curated note yet (automatic footnotes)", () => {
     // The published sample may have none: a cell no note explains is made, so that the loop asserts.
     const altered: TargetResults[] = structuredClone(SAMPLE);
-    Object.assign(altered[0]!.checks.find((c) => c.id === "flush.tiny")!, { status: "fail", message: "a 1-byte event arrived 41 ms after publication" });
+    Object.assign(altered[0]!.checks.find((c) => c.id === "flush.tiny")!, {
+      status: "fail",
+      message: "a 1-byte event arrived 41 ms after publication",
+      figure: { value: 41, unit: "ms", label: "delay" },
+    });
     const alteredModel = buildModel(altered);
     const alteredMarkdown = renderMarkdown(alteredModel);
     const automatic = alteredModel.footnotes.filter((f) => !f.curated);
