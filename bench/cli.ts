@@ -10,7 +10,6 @@ import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { onCleanup, runCommand, UsageError } from "../suite/harness/command.ts";
 import { RUNS_DIR } from "../suite/harness/run-files.ts";
-import { ROOT } from "../suite/harness/targets.ts";
 import { ClientPool } from "./client-pool.ts";
 import { machineInfo } from "../suite/harness/machine.ts";
 import { versions } from "./versions.ts";

@@ -2,13 +2,11 @@
  * completion.*: a stream that the server ends normally must not look like a disconnect (no abort, no
  * cancel(), nothing on stderr).
  */
-import { type Check, fail, measured, pass, skip, type Verdict } from "../harness/check.ts";
-import { collectGarbage, endStreams, health, openStream, publish, stats, type OpenedStream } from "../harness/control.ts";
-import type { RawSseClient } from "../harness/raw-client.ts";
-import type { ServerRecord, ServerProcess } from "../harness/server-process.ts";
-import { round, withTimeout } from "../harness/wait.ts";
-
-import { close, nonEmptyLines } from "./lib/server-output.ts";
+import { type Check, fail, measured, pass, type Verdict } from "../harness/check.ts";
+import { endStreams, openStream, publish, stats, type OpenedStream } from "../harness/control.ts";
+import type { ServerProcess } from "../harness/server-process.ts";
+import { round } from "../harness/wait.ts";
+import { nonEmptyLines } from "./lib/server-output.ts";
 
 // ---------------------------------------------------------------------------------------------
 // completion.signal-quiet

@@ -5,7 +5,8 @@
  *
  * version_added: the runtime version tested when the check passes, false when it fails or times out,
  * null (unknown) when it errored, was skipped or did not run. `flags`: a runtime flag with which the
- * check passes (curated, re-run by hand). Statements are keyed by target id, which for node, deno and
+ * check passes, only from a published run of the flagged target (`deno+no-legacy-abort`) that passes
+ * it, never from a note. Statements are keyed by target id, which for node, deno and
  * bun is the runtime on its own server.
  */
 import type { Figure, Status } from "../harness/check.ts";
@@ -13,7 +14,6 @@ import type { RunInfo } from "../harness/runner.ts";
 import type { Kind } from "../harness/check.ts";
 import { checkById } from "../checks/registry.ts";
 import { SEED_ROWS } from "./rows.ts";
-import { findCuratedNote, type CuratedNote } from "../curated/notes.ts";
 import type { ReportModel } from "./model.ts";
 import { withoutUpstream, type Footnote } from "./footnotes.ts";
 import { provenance } from "./run-info.ts";
@@ -67,7 +67,7 @@ function footnoteNotes(note: Footnote): string[] {
   ];
 }
 
-export function buildCompat(model: ReportModel, notes?: CuratedNote[]): CompatFile {
+export function buildCompat(model: ReportModel): CompatFile {
   const footnotes = new Map(model.footnotes.map((f) => [f.number, f]));
   const rows = model.groups.flatMap((g) => g.rows.map((row) => ({ ...row, group: g.letter })));
   const kindOf = new Map(rows.map((r) => [r.id, r.kind]));

@@ -2,8 +2,8 @@
  * What the checks of group D (sigint.*, sigterm.*, stop.*) share: watching a server process exit after
  * a signal, its stderr complete, and the open streams it had to end.
  */
-import { censored, type Check, fail, measured, pass, type Verdict } from "../../harness/check.ts";
-import { openStream, publish } from "../../harness/control.ts";
+import { censored, fail, measured, pass, type Verdict } from "../../harness/check.ts";
+import { openStream } from "../../harness/control.ts";
 import type { RawSseClient } from "../../harness/raw-client.ts";
 import type { Exit, ServerProcess } from "../../harness/server-process.ts";
 import { round, withTimeout } from "../../harness/wait.ts";
