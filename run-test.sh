@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # sse-compat: serve the demo on a runtime, or run the compatibility suite against one or more.
 set -euo pipefail
+# A target file's path is the caller's: relative to where the command was typed, not to the checkout.
+export SSE_CALLER_DIR="${SSE_CALLER_DIR:-$PWD}"
 cd "$(dirname "$0")"
 
 usage() {
@@ -10,6 +12,7 @@ usage: ./run-test.sh <command>
   ./run-test.sh <target> [--only PATTERN]...   run the suite against a target: one line per check, a
                                                summary, runs/<target>.json (scratch, git-ignored)
   ./run-test.sh <target> <target>...           the same for several targets; all: every built-in one
+                                               that can run here (the runtimes', then the seed's servers)
   ./run-test.sh publish [<target>...]          copy the newest run of each target (or those named) into
                                                results/ and build COMPATIBILITY.md, results/compat.json
                                                and results/report.html from them
@@ -26,7 +29,10 @@ usage: ./run-test.sh <command>
   ./run-test.sh --help                         this text
 
 targets: node, deno, bun, elysia-bun, elysia-node, bun-node, deno-node; any of them @<runtime version>
-         (bun@1.1.26, node@22: installed from npm into .cache/runtimes/ on first use)
+         (bun@1.1.26, node@22: installed from npm into .cache/runtimes/ on first use);
+         the seed's servers: wsgiref, cherrypy, waitress, paste, gunicorn-sync, gunicorn-gevent (rocket:
+         not installable); path/to/target.json: your own server (CONTRACT.md);
+         url:http://127.0.0.1:8080/events: a server already running, as a black box
 PATTERN: a check id or a glob such as 'disconnect.*' (ids in CHECKS.md); a subset is written to
          runs/<target>.partial.json and is never published
 exit codes: 0 every check passed, 1 some did not, 2 the suite could not run

@@ -7,7 +7,7 @@
  * idleTimeout (oven-sh/bun#13772), so there is no per-stream timeout to lift.
  */
 import { prepareServer } from "../src/server.ts";
-import { TARGET_INFO } from "../src/targets.ts";
+import target from "../targets/bun-node.json" with { type: "json" };
 import { serveOnNodeHttp } from "./shared/hono-node-server.ts";
 
-serveOnNodeHttp(prepareServer(TARGET_INFO["bun-node"]));
+serveOnNodeHttp(prepareServer(target));

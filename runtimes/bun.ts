@@ -1,9 +1,9 @@
 /** Target `bun`: the app on Bun.serve. */
 import { prepareServer } from "../src/server.ts";
-import { TARGET_INFO } from "../src/targets.ts";
+import target from "../targets/bun.json" with { type: "json" };
 
 const sse = prepareServer({
-  ...TARGET_INFO.bun,
+  ...target,
   // Bun.serve closes a connection with no traffic for `idleTimeout` (10 s by default), streams
   // included (oven-sh/bun#27479); lift it per stream. Hono passes the Bun server as `c.env`.
   // server.timeout() arrived after Bun 1.1.26 (oven-sh/bun#13772): older versions keep the limit.

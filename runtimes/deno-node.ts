@@ -7,7 +7,7 @@
  * the stream listens to it as on Node.
  */
 import { prepareServer } from "../src/server.ts";
-import { TARGET_INFO } from "../src/targets.ts";
+import target from "../targets/deno-node.json" with { type: "json" };
 import { serveOnNodeHttp } from "./shared/hono-node-server.ts";
 
-serveOnNodeHttp(prepareServer(TARGET_INFO["deno-node"]));
+serveOnNodeHttp(prepareServer(target));

@@ -1,9 +1,9 @@
 /** Target `deno`: the app on Deno.serve. */
 import { prepareServer } from "../src/server.ts";
-import { TARGET_INFO } from "../src/targets.ts";
+import target from "../targets/deno.json" with { type: "json" };
 
 const sse = prepareServer({
-  ...TARGET_INFO.deno,
+  ...target,
   // Reading request.signal at all makes Deno (legacy abort, the default up to at least 2.9.6) print a
   // deprecation warning on stderr, and the signal also aborts after a normal end of the response:
   // denoland/deno#27005, #34397. Deno calls the stream's cancel() on disconnect, so our streams rely

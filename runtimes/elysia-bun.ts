@@ -7,9 +7,9 @@
 import type { Server } from "bun";
 import { createElysiaApp } from "../src/elysia-app.ts";
 import { prepareServer } from "../src/server.ts";
-import { TARGET_INFO } from "../src/targets.ts";
+import target from "../targets/elysia-bun.json" with { type: "json" };
 
-const sse = prepareServer(TARGET_INFO["elysia-bun"]);
+const sse = prepareServer(target);
 const app = createElysiaApp(sse, {
   onStream: (request, server) => {
     // server.timeout() does not exist before it (Bun 1.1.26 has none): the stream keeps the limit.

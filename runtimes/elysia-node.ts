@@ -12,10 +12,10 @@ import type { Server } from "node:http";
 import type { Server as SrvxServer } from "srvx";
 import { createElysiaApp } from "../src/elysia-app.ts";
 import { prepareServer } from "../src/server.ts";
-import { TARGET_INFO } from "../src/targets.ts";
+import target from "../targets/elysia-node.json" with { type: "json" };
 import { closeEachConnectionOnceIdle } from "./shared/close-idle-connections.ts";
 
-const sse = prepareServer(TARGET_INFO["elysia-node"]);
+const sse = prepareServer(target);
 const app = createElysiaApp(sse, { adapter: node() });
 
 let srvx: SrvxServer | undefined;

@@ -15,7 +15,7 @@ import { installShutdown, type ServerHandle } from "./shutdown.ts";
 export interface TargetDescription {
   /** The HTTP server, e.g. "Bun.serve", "@hono/node-server". */
   server: string;
-  /** The framework that routes the requests (src/targets.ts); "hono" when not said. */
+  /** The framework that routes the requests (its target file, targets/<name>.json); "hono" when not said. */
   framework?: string;
   /** See AppOptions.onStream. */
   onStream?: (c: Context) => void;

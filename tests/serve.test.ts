@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, test } from "vitest";
 import { chromiumMissing, withBrowser } from "../suite/harness/browser.ts";
 import { ServerProcess } from "../suite/harness/server-process.ts";
-import { ROOT, TARGETS, type Target } from "../suite/harness/targets.ts";
+import { programTarget, ROOT, TARGETS } from "../suite/harness/targets.ts";
 
 const started: ServerProcess[] = [];
 afterEach(async () => {
@@ -14,7 +14,7 @@ afterEach(async () => {
 
 async function serve(id: string): Promise<ServerProcess> {
   const spec = TARGETS[id]!;
-  const target: Target = { id, runtime: spec.runtime, server: spec.server, framework: spec.framework, command: [`${ROOT}/run-test.sh`, "serve", id], runtimeFlags: [] };
+  const target = programTarget({ id, runtime: spec.runtime, server: spec.server, framework: spec.framework, command: [`${ROOT}/run-test.sh`, "serve", id] });
   const server = new ServerProcess(target, { SSE_CONTROL: "0" });
   started.push(server);
   return server.ready(20_000);

@@ -35,56 +35,8 @@ import bottle
 
 from seed_records import observe
 
-# ---------------------------------------------------------------------------------------------------
-# Configuration (the names and defaults of src/config.ts where they mean the same)
-
-
-class ConfigError(Exception):
-    pass
-
-
-def _integer(name, fallback, low, high):
-    raw = os.environ.get(name, "")
-    if raw == "":
-        return fallback
-    if not re.fullmatch(r"[0-9]+", raw) or not low <= int(raw) <= high:
-        raise ConfigError(f"{name} must be an integer from {low} to {high}, got {json.dumps(raw)}")
-    return int(raw)
-
-
-def _one_of(name, fallback, allowed):
-    raw = os.environ.get(name, "")
-    if raw == "":
-        return fallback
-    if raw not in allowed:
-        raise ConfigError(f"{name} must be one of {', '.join(allowed)}, got {json.dumps(raw)}")
-    return raw
-
-
-# Settings of the TS app that this app does not have. Accepted (a check that sets one still gets a
-# server) and named in the `listening` record, never silently honoured.
-UNSUPPORTED = {
-    "SSE_SHUTDOWN": "the seed has no shutdown handling of its own: each server's default applies",
-    "SSE_GRACE_MS": "no shutdown handling of its own",
-    "SSE_OVERFLOW_POLICY": "the seed drops the message that does not fit (drop-newest), always",
-    "SSE_QUEUE_LIMIT_BYTES": "the client queue is bounded in messages (SSE_CLIENT_QUEUE), as the seed's queue.Queue(maxsize)",
-}
-
-
-def read_config():
-    return {
-        "host": os.environ.get("HOST") or "127.0.0.1",
-        "port": _integer("PORT", 8080, 0, 65535),
-        "producer_ms": _integer("SSE_PRODUCER_MS", 100, 0, 3_600_000),
-        "heartbeat_ms": _integer("SSE_HEARTBEAT_MS", 5000, 0, 3_600_000),
-        "retry_ms": _integer("SSE_RETRY_MS", 2000, 0, 3_600_000),
-        "replay_limit": _integer("SSE_REPLAY_LIMIT", 1000, 0, 1_000_000),
-        "replay_limit_bytes": _integer("SSE_REPLAY_LIMIT_BYTES", 8 * 1024 * 1024, 0, 1024 * 1024 * 1024),
-        "client_queue": _integer("SSE_CLIENT_QUEUE", 100, 1, 1_000_000),
-        "control": _one_of("SSE_CONTROL", "0", ["0", "1"]) == "1",
-        "server_log": _one_of("SSE_SERVER_LOG", "quiet", ["quiet", "default"]),
-        "unsupported": {k: os.environ[k] for k in UNSUPPORTED if os.environ.get(k)},
-    }
+# Configuration: seed_config.py (the names and defaults of src/config.ts where they mean the same).
+from seed_config import ConfigError, read_config  # noqa: E402,F401 (re-exported)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -474,11 +426,13 @@ PAGE = """<!doctype html>
   const $ = (id) => document.getElementById(id);
   let received = 0;
   const source = new EventSource("/events" + location.search);
-  window.sseDemo = { source, events: [] };
-  source.onopen = () => { $("state").textContent = "open"; };
+  // createdAt, openedAt, firstEventAt: ms since navigation, as src/demo-page.ts (browser.open-latency).
+  window.sseDemo = { source, events: [], createdAt: performance.now() };
+  source.onopen = () => { window.sseDemo.openedAt ??= performance.now(); $("state").textContent = "open"; };
   source.onerror = () => { $("state").textContent = source.readyState === EventSource.CLOSED ? "closed" : "error"; };
   const show = (event) => {
     received++;
+    window.sseDemo.firstEventAt ??= performance.now();
     $("count").textContent = String(received);
     $("last-id").textContent = event.lastEventId || "none";
     window.sseDemo.events.push({ type: event.type, id: event.lastEventId, data: event.data });
@@ -548,6 +502,12 @@ def create_app(config, server_name):
         )
         for name, value in SSE_HEADERS.items():
             bottle.response.set_header(name, value)
+        # CORS for an allowed origin, exactly as src/events-route.ts: its own name, credentials, Vary.
+        origin = bottle.request.headers.get("Origin")
+        if origin and origin in config["cors_origins"]:
+            bottle.response.set_header("Access-Control-Allow-Origin", origin)
+            bottle.response.set_header("Access-Control-Allow-Credentials", "true")
+            bottle.response.set_header("Vary", "Origin")
         return generator
 
     @app.get("/health")

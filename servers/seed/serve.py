@@ -349,7 +349,8 @@ def main(argv):
         STATE.update(code=2, reason="usage")
         return 2
     name = argv[1]
-    from seed_app import ConfigError, read_config
+    # Not seed_app: it imports bottle, which a gevent worker must import only after monkey-patching.
+    from seed_config import ConfigError, read_config
     try:
         config = read_config()
     except ConfigError as error:

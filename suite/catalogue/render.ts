@@ -6,12 +6,34 @@
 import type { Check } from "../harness/check.ts";
 import { GROUPS, SEED_QUESTIONS } from "../checks/groups.ts";
 import { ALL_CHECKS } from "../checks/registry.ts";
+import { ALL_CAPABILITIES, CAPABILITIES } from "../harness/capabilities.ts";
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 function bounds(check: Check): string {
   const entries = Object.entries(check.bounds);
   return entries.length ? entries.map(([name, value]) => `${name} ${value.toLocaleString("en-US")}`).join(", ") : "—";
+}
+
+function needs(check: Check): string {
+  return check.needs.length ? check.needs.map((c) => `\`${c}\``).join(", ") : "black box";
+}
+
+/** Per capability, the checks that need it: what a server unlocks by offering it (CONTRACT.md). */
+function unlocks(checks: readonly Check[]): string[] {
+  const declared = checks.filter((c, i) => c.base === undefined || checks.findIndex((m) => m.base === c.base) === i);
+  const idOf = (c: Check) => `\`${c.base ?? c.id}\``;
+  return [
+    "## What each check needs",
+    "",
+    "A server offers capabilities in levels (CONTRACT.md); a check that needs one the target does not offer reports `skip`, naming it.",
+    "",
+    "| capability | what it is | checks that need it |",
+    "|---|---|---|",
+    `| (none) | a URL that serves SSE: the black box | ${declared.filter((c) => c.needs.length === 0).map(idOf).join(", ") || "—"} |`,
+    ...ALL_CAPABILITIES.map((cap) => `| \`${cap}\` | ${cell(CAPABILITIES[cap])} | ${declared.filter((c) => c.needs.includes(cap)).map(idOf).join(", ") || "—"} |`),
+    "",
+  ];
 }
 
 function figure(check: Check): string {
@@ -39,12 +61,13 @@ export function renderCatalogue(checks: readonly Check[] = ALL_CHECKS): string {
     "|---|---|",
     ...SEED_QUESTIONS.map((q) => `| ${q} | ${checks.filter((c) => c.seed === q).map((c) => `\`${c.id}\``).join(", ")} |`),
     "",
+    ...unlocks(checks),
   ];
   for (const group of GROUPS) {
     const members = checks.filter((c) => c.group === group.letter);
     if (members.length === 0) continue;
     lines.push(`## ${group.letter}. ${group.title}${"seed" in group ? ` — ${group.seed}` : ""}`, "");
-    lines.push("| id | kind | what passes | bounds | figure | must flag |", "|---|---|---|---|---|---|");
+    lines.push("| id | kind | what passes | needs | bounds | figure | must flag |", "|---|---|---|---|---|---|---|");
     // A check run in every engine is declared once: one line, its engines named.
     const declared = members.filter((c, i) => c.base === undefined || members.findIndex((m) => m.base === c.base) === i);
     for (const check of declared) {
@@ -53,7 +76,7 @@ export function renderCatalogue(checks: readonly Check[] = ALL_CHECKS): string {
       const engines = check.base ? members.filter((m) => m.base === check.base).map((m) => m.engine) : [];
       const id = check.base ?? check.id;
       const where = engines.length ? `; in every engine, a result each: \`${id}[${engines.join("]`, `[")}]\`` : "";
-      lines.push(`| \`${id}\` | ${check.kind} | ${cell(check.passes + where)} | ${bounds(check)} | ${cell(figure(check))} | ${fixtures}${passesOn} |`);
+      lines.push(`| \`${id}\` | ${check.kind} | ${cell(check.passes + where)} | ${needs(check)} | ${bounds(check)} | ${cell(figure(check))} | ${fixtures}${passesOn} |`);
     }
     lines.push("");
   }

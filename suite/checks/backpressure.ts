@@ -25,6 +25,7 @@ export const backpressureSlowClient: Check = {
   id: "backpressure.slow-client",
   group: "F",
   kind: "outcome",
+  needs: ["records", "control"],
   passes: "a client that stops reading while 20 MB is published: server RSS grows less than 50 MB, the slow client is handled as the dispatcher's policy says (reported), and a fast client beside it keeps p99 delivery under 50 ms",
   bounds: { publishedBytes: TOTAL_BYTES, rssGrowthMb: RSS_BOUND_MB, fastP99Ms: FAST_P99_BOUND_MS },
   figure: { unit: "MB", label: "RSS growth", bound: "rssGrowthMb" },

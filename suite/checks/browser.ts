@@ -50,6 +50,7 @@ export const browserEventSource = inEveryEngine({
   id: "browser.eventsource",
   group: "G",
   kind: "outcome",
+  needs: ["records", "control", "page"],
   passes: "a headless browser loads the demo page, its EventSource receives at least 3 events; closing the page makes the server drop the subscriber within 1 s",
   bounds: { dropMs: DROP_BOUND_MS, observeMs: OBSERVE_MS },
   figure: { unit: "ms", label: "drop after tab close", bound: "dropMs" },
@@ -84,6 +85,7 @@ export const browserReconnect = inEveryEngine({
   id: "browser.reconnect",
   group: "G",
   kind: "outcome",
+  needs: ["records", "control", "page"],
   passes: "the server ends the stream; the browser reconnects by itself with `Last-Event-ID` and the replay fills the gap",
   bounds: {},
   figure: { unit: "count", label: "events seen" },
@@ -177,6 +179,7 @@ export const browserOpenLatency = inEveryEngine({
   id: "browser.open-latency",
   group: "G",
   kind: "outcome",
+  needs: ["records", "control", "page"],
   passes:
     "the demo page's EventSource opens within 200 ms of its creation, before any event is published; navigation to creation, and to the first event, are recorded; the fact (mitigations off) is measured beside it",
   bounds: { openMs: OPEN_BOUND_MS, openWaitMs: OPEN_WAIT_MS, firstEventMs: FIRST_EVENT_MS },
@@ -214,6 +217,7 @@ export const browserConnectionLimit = inEveryEngine({
   id: "browser.connection-limit",
   group: "G",
   kind: "fact",
+  needs: ["records", "control", "page"],
   passes:
     "one page opens 7 EventSources to one origin and then `fetch('/health')`: at least 6 open (HTTP/1.1 browsers allow 6 per host), and when one closes the stalled one opens; which stall is recorded",
   bounds: { streamsCount: STREAMS, browserLimitCount: BROWSER_LIMIT, stallMs: STALL_MS },
@@ -272,6 +276,7 @@ export const browserCrossOrigin = inEveryEngine({
   id: "browser.cross-origin",
   group: "G",
   kind: "outcome",
+  needs: ["records", "control", "page"],
   passes:
     "a page on another origin (another port) opens the stream with and without `withCredentials`: events arrive on both; `Access-Control-Allow-Origin` is the exact origin, with `Access-Control-Allow-Credentials: true` (SSE_CORS_ORIGINS)",
   bounds: { eventsMs: CROSS_ORIGIN_MS },

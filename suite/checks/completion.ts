@@ -110,6 +110,7 @@ export const completionSignalQuiet: Check = {
   id: "completion.signal-quiet",
   group: "A",
   kind: "fact",
+  needs: ["records", "control", "abort-signal"],
   passes: "a stream the server ends normally: `request.signal` does not abort, `cancel()` does not run, stderr stays empty",
   bounds: { endMs: END_BOUND_MS },
   figure: { unit: "count", label: "aborts/cancels after a normal end" },

@@ -41,6 +41,7 @@ export const protocolHeaders: Check = {
   id: "protocol.headers",
   group: "E",
   kind: "outcome",
+  needs: [],
   passes: "`Content-Type: text/event-stream`, `Cache-Control: no-cache`, no `Content-Length`, no `Content-Encoding`",
   bounds: { headMs: HEAD_OBSERVE_MS },
   figure: { unit: "count", label: "header problems" },
@@ -50,8 +51,9 @@ export const protocolHeaders: Check = {
   timeoutMs: 15_000,
   async run(ctx) {
     const server = await ctx.start({ env: QUIET });
-    // As a browser asks: a server (Deno.serve) that compresses by itself would show it here.
-    const { client } = await openStream(server, { headers: { "accept-encoding": "gzip, deflate, br, zstd" } });
+    // As a browser asks: a server (Deno.serve) that compresses by itself would show it here. The
+    // head alone is judged, so a black box will do.
+    const client = await server.connect({ headers: { "accept-encoding": "gzip, deflate, br, zstd" } });
     const head = await client.waitForHead(HEAD_OBSERVE_MS);
     const h = head.headers;
     const cacheDirectives = (h["cache-control"] ?? "").split(",").map((d) => d.trim().toLowerCase());
@@ -86,6 +88,7 @@ export const protocolInjection: Check = {
   id: "protocol.injection",
   group: "E",
   kind: "outcome",
+  needs: ["records", "control"],
   passes: "data, event names and ids containing `\\n`, `\\r` or `\\r\\n` never create an extra field or event at a spec-conformant parser",
   bounds: { observeMs: EVENT_OBSERVE_MS },
   figure: { unit: "count", label: "injections" },
@@ -167,6 +170,7 @@ export const protocolResume: Check = {
   id: "protocol.resume",
   group: "E",
   kind: "outcome",
+  needs: ["records", "control"],
   passes: "reconnecting with `Last-Event-ID` replays the missed events in order, no loss, no duplicate; a garbage, huge or unknown id starts a fresh stream without error",
   bounds: { observeMs: EVENT_OBSERVE_MS },
   figure: { unit: "count", label: "missed events replayed" },
@@ -230,6 +234,7 @@ export const protocolRetry: Check = {
   id: "protocol.retry",
   group: "E",
   kind: "outcome",
+  needs: [],
   passes: "the stream opens with a `retry:` field",
   bounds: { headMs: HEAD_OBSERVE_MS },
   figure: { unit: "ms", label: "announced retry" },
@@ -240,7 +245,8 @@ export const protocolRetry: Check = {
   async run(ctx) {
     const server = await ctx.start({ env: QUIET });
     const requestedAt = performance.now();
-    const { client } = await openStream(server);
+    // Whatever the stream opens with is judged, so a black box will do.
+    const client = await server.connect();
     const head = await client.waitForHead(HEAD_OBSERVE_MS);
     // Nothing is published: whatever arrives is how the stream opens.
     await client.waitUntil(() => client.retries.length > 0 || client.events.length > 0, HEAD_OBSERVE_MS, "the opening of the stream").catch(() => undefined);

@@ -6,6 +6,7 @@ export const sigtermOpenStreams: Check = {
   id: "sigterm.open-streams",
   group: "D",
   kind: "outcome",
+  needs: ["process", "records", "control"],
   passes: "as `sigint.open-streams`, for SIGTERM",
   bounds: { streamsCount: OPEN_STREAMS, exitMs: EXIT_BOUND_MS, observeMs: OBSERVE_MS },
   figure: { unit: "ms", label: "to exit", bound: "exitMs" },

@@ -18,6 +18,7 @@ export const stopRuntimeGraceful: Check = {
   id: "stop.runtime-graceful",
   group: "D",
   kind: "fact",
+  needs: ["process", "records", "control", "graceful-stop"],
   passes: "the runtime's own graceful stop (`server.close()`, `server.stop()`, `server.shutdown()`, `app.stop()`) finishes within 2 s while one stream is open. Where it hangs, the note names the API that forces it",
   bounds: { stopMs: GRACEFUL_BOUND_MS, observeMs: OBSERVE_MS },
   figure: { unit: "ms", label: "graceful stop", bound: "stopMs" },

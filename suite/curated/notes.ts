@@ -10,6 +10,7 @@
 import type { Status } from "../harness/check.ts";
 import { compareVersions, parseVersion } from "../harness/runtime-versions.ts";
 import { parseTargetId } from "../harness/targets.ts";
+import { SEED_NOTES } from "./seed-notes.ts";
 
 /**
  * A runtime flag with which a check passes where it does not without: measured, never written by
@@ -43,7 +44,7 @@ export interface CuratedNote {
   ours?: { evidence: string };
 }
 
-export const CURATED_NOTES: CuratedNote[] = [
+const RUNTIME_NOTES: CuratedNote[] = [
   // A. Disconnect
   {
     check: "disconnect.cancel",
@@ -170,6 +171,9 @@ export const CURATED_NOTES: CuratedNote[] = [
     upstream: ["https://bun.sh/reference/bun/Serve", "oven-sh/bun#27479", "oven-sh/bun#13772", "oven-sh/bun#15589"],
   },
 ];
+
+/** Every curated note: the runtimes' (above) and the seed's servers' (seed-notes.ts). */
+export const CURATED_NOTES: CuratedNote[] = [...RUNTIME_NOTES, ...SEED_NOTES];
 
 /**
  * What upstream says a runtime does, per check and version, so that a result that contradicts it is

@@ -10,6 +10,7 @@ import type { Target } from "./targets.ts";
 import { TimeoutError, withTimeout } from "./wait.ts";
 import type { GroupLetter, SeedQuestion } from "../checks/groups.ts";
 import type { EngineName } from "./browsers/engine.ts";
+import { missingCapabilities, skipReason, type Capability } from "./capabilities.ts";
 
 export type Status = "pass" | "fail" | "timeout" | "error" | "skip";
 export type Kind = "fact" | "outcome";
@@ -115,6 +116,11 @@ export interface Check {
   timeoutMs: number;
   /** Runs alone: it loads the machine enough to disturb timing checks running beside it. */
   exclusive?: boolean;
+  /**
+   * What the check needs of the server beyond a URL that serves SSE (CONTRACT.md); on a target that
+   * does not offer all of it, the check reports `skip` with what is missing. Absent: a black box will do.
+   */
+  needs: Capability[];
   run(ctx: CheckContext): Promise<Verdict>;
 }
 
@@ -125,6 +131,7 @@ function serverEvidence(server: ServerProcess): Record<string, unknown> {
     stderr: server.stderr.slice(0, 4000),
     stdoutNoise: server.stdoutNoise.slice(0, 20).map((n) => n.line),
     scrubbedEnv: server.removedEnv,
+    signalDispositions: server.dispositions ?? null,
     sseEnv: Object.fromEntries(Object.entries(server.env).filter(([k]) => k.startsWith("SSE_") || k === "PORT")),
     recordTypes: countTypes(server.records.map((r) => r.type)),
   };
@@ -138,6 +145,10 @@ function countTypes(types: string[]): Record<string, number> {
 
 export async function runCheck(check: Check, target: Target): Promise<CheckResult> {
   const startedAt = performance.now();
+  const missing = missingCapabilities(check.needs, target.offers);
+  if (missing.length) {
+    return { id: check.id, status: "skip", message: skipReason(target.name, missing), evidence: { missingCapabilities: missing }, durationMs: 0 };
+  }
   const servers: ServerProcess[] = [];
   const deferred: (() => unknown)[] = [];
   const ctx: CheckContext = {

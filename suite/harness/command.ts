@@ -7,7 +7,7 @@ import { selectChecks } from "../checks/registry.ts";
 import { closeAllEngines, ENGINE_NAMES, type EngineName } from "./browsers/engine.ts";
 import type { Check } from "./check.ts";
 import { killAllServers } from "./server-process.ts";
-import { RuntimeMissingError, UnknownTargetError } from "./targets.ts";
+import { RuntimeMissingError, UnavailableTargetError, UnknownTargetError } from "./targets.ts";
 
 export class UsageError extends Error {}
 
@@ -72,7 +72,7 @@ export function runCommand(main: (argv: string[]) => Promise<number>, options: C
       process.exit(130);
     });
   }
-  const userErrors: ErrorClass[] = [UsageError, UnknownTargetError, RuntimeMissingError, ...(options.userErrors ?? [])];
+  const userErrors: ErrorClass[] = [UsageError, UnknownTargetError, UnavailableTargetError, RuntimeMissingError, ...(options.userErrors ?? [])];
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: unknown) => {

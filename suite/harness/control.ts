@@ -4,18 +4,24 @@
  */
 import type { ServerProcess } from "./server-process.ts";
 import type { OpenOptions, RawSseClient } from "./raw-client.ts";
+import { withTimeout } from "./wait.ts";
 
 const REQUEST_TIMEOUT_MS = 5000;
 
 /** A JSON request to a server under test, bounded by `timeoutMs`; a non-2xx answer throws with its text. */
 export async function requestJson<T>(baseUrl: string, method: string, path: string, body?: unknown, timeoutMs = REQUEST_TIMEOUT_MS): Promise<T> {
-  const response = await fetch(baseUrl + path, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  const text = await response.text();
+  // A server that does not answer in time (its one thread or its pool busy with streams) is a
+  // finding, `timeout`, as for every bounded wait: not the harness failing.
+  const exchange = async () => {
+    const response = await fetch(baseUrl + path, {
+      method,
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs + 1000),
+    });
+    return { response, text: await response.text() };
+  };
+  const { response, text } = await withTimeout(exchange(), timeoutMs, `${method} ${path}`);
   if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${text.slice(0, 200)}`);
   return JSON.parse(text) as T;
 }

@@ -57,6 +57,10 @@ export class RawSseClient {
   readonly ended: Promise<StreamEnd>;
   private buffer: Buffer = Buffer.alloc(0);
   private chunked = false;
+  /** The response uses chunked transfer coding (an HTTP/1.0 response ends by closing instead). */
+  get isChunked(): boolean {
+    return this.chunked;
+  }
   private lastChunk = false;
   /** Arrival of the terminating zero-length chunk (a keep-alive connection may stay open after it). */
   lastChunkAt: number | undefined;

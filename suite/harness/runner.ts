@@ -8,6 +8,9 @@ import { runCheck, type Check, type CheckResult } from "./check.ts";
 import { SCRUBBED_ENV } from "./server-process.ts";
 import { closeAllEngines } from "./browsers/engine.ts";
 import { machineInfo, type MachineInfo } from "./machine.ts";
+import { missingDebianPackages, missingPackagesReason } from "./debian-packages.ts";
+import { signalDispositions, type SignalDispositions } from "./signal-dispositions.ts";
+import { relative } from "node:path";
 import { libraryVersions, ROOT, type Target } from "./targets.ts";
 
 export interface RunInfo {
@@ -22,10 +25,24 @@ export interface RunInfo {
   framework: string;
   /** Runtime flags the target ran with (`deno+no-legacy-abort`); empty for none. */
   runtimeFlags: string[];
+  /** The server's own version where its target file says how to ask (`waitress` → "2.1.2"). */
+  serverVersion?: string;
+  /** The table the column belongs to: the runtimes', the seed's servers', or the user's own. */
+  table?: "runtimes" | "seed" | "yours";
+  /** What the target offers (CONTRACT.md); checks needing more were skipped. */
+  offers?: string[];
+  /** The target file, relative to the repository when inside it. */
+  targetFile?: string;
   libraries: Record<string, string>;
   suiteCommit: string;
   harnessNode: string;
-  environment: { scrubbedForServers: string[]; ci: boolean; concurrency: number };
+  environment: {
+    scrubbedForServers: string[];
+    ci: boolean;
+    concurrency: number;
+    /** The harness's own signal dispositions: its children start with the defaults all the same (libuv resets them). */
+    harnessSignals?: SignalDispositions | null;
+  };
 }
 
 export interface TargetResults {
@@ -35,9 +52,22 @@ export interface TargetResults {
 }
 
 export function runtimeVersion(target: Target): string {
+  if (target.command.length === 0) return "unknown";
   try {
-    const out = execFileSync(target.command[0]!, ["--version"], { encoding: "utf8", timeout: 10_000 });
-    return out.split("\n")[0]!.replace(/^v/, "").replace(/^deno /, "").replace(/ \(.*$/, "").trim();
+    // `node --version`, `bun --version`, `deno --version`, `python3 --version` ("Python 3.11.2").
+    const out = execFileSync(target.command[0]!, ["--version"], { cwd: target.cwd, encoding: "utf8", timeout: 10_000, stdio: ["ignore", "pipe", "pipe"] });
+    return out.split("\n")[0]!.replace(/^v/, "").replace(/^(deno|Python) /, "").replace(/ \(.*$/, "").trim();
+  } catch {
+    return "unknown";
+  }
+}
+
+/** The first line the target file's `serverVersion` command prints, or undefined. */
+function serverVersion(target: Target): string | undefined {
+  if (!target.serverVersion) return undefined;
+  try {
+    const [program, ...args] = target.serverVersion;
+    return execFileSync(program!, args, { cwd: target.cwd, encoding: "utf8", timeout: 10_000, stdio: ["ignore", "pipe", "pipe"] }).split("\n")[0]!.trim() || "unknown";
   } catch {
     return "unknown";
   }
@@ -69,6 +99,10 @@ export function runInfo(target: Target, concurrency: number): RunInfo {
     server: target.server,
     framework: target.framework,
     runtimeFlags: target.runtimeFlags,
+    ...(target.serverVersion ? { serverVersion: serverVersion(target) } : {}),
+    table: target.table,
+    offers: [...target.offers],
+    ...(target.file ? { targetFile: target.file.startsWith(ROOT + "/") ? relative(ROOT, target.file) : target.file } : {}),
     libraries: libraryVersions(),
     suiteCommit: suiteCommit(),
     harnessNode: process.version,
@@ -76,6 +110,7 @@ export function runInfo(target: Target, concurrency: number): RunInfo {
       scrubbedForServers: Object.keys(process.env).filter((k) => SCRUBBED_ENV.test(k)),
       ci: Boolean(process.env.CI),
       concurrency,
+      harnessSignals: signalDispositions(process.pid) ?? null,
     },
   };
 }
@@ -91,8 +126,15 @@ export async function runTarget(
   options: { concurrency?: number; onResult?: (result: CheckResult) => void } = {},
 ): Promise<TargetResults> {
   const concurrency = options.concurrency ?? 4;
-  const run = runInfo(target, concurrency);
   const startedAt = performance.now();
+  const missing = missingDebianPackages(target.debianPackages ?? []);
+  if (missing.length) {
+    const reason = missingPackagesReason(missing);
+    const results = checks.map((check) => ({ id: check.id, status: "skip" as const, message: reason, evidence: { missingDebianPackages: missing }, durationMs: 0 }));
+    results.forEach((result) => options.onResult?.(result));
+    return { run: { ...runInfo(target, concurrency), serverVersion: "not installed" }, wallMs: Math.round(performance.now() - startedAt), checks: results };
+  }
+  const run = runInfo(target, concurrency);
   try {
     const results = await runChecks(target, checks, { concurrency, ...(options.onResult ? { onResult: options.onResult } : {}) });
     return { run, wallMs: Math.round(performance.now() - startedAt), checks: results };

@@ -4,7 +4,9 @@
  * (NDJSON on stdout) and its stderr apart, and killed and reaped whatever happens.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { connect, createServer } from "node:net";
 import { createInterface } from "node:readline";
+import { signalDispositions, type SignalDispositions } from "./signal-dispositions.ts";
 import type { Target } from "./targets.ts";
 import { guard, release } from "./process-guard.ts";
 import { RawSseClient, type OpenOptions } from "./raw-client.ts";
@@ -26,7 +28,7 @@ export interface Exit {
  */
 export const SCRUBBED_ENV = /^(TEST|VITEST|VITEST_.*|NODE_ENV|CI|NODE_OPTIONS|JEST_WORKER_ID|FORCE_COLOR|NO_COLOR)$/;
 
-export function serverEnvironment(extra: Record<string, string>): { env: Record<string, string>; removed: string[] } {
+export function serverEnvironment(extra: Record<string, string>, own: Record<string, string> = {}): { env: Record<string, string>; removed: string[] } {
   const env: Record<string, string> = {};
   const removed: string[] = [];
   for (const [key, value] of Object.entries(process.env)) {
@@ -34,7 +36,7 @@ export function serverEnvironment(extra: Record<string, string>): { env: Record<
     if (SCRUBBED_ENV.test(key)) removed.push(key);
     else env[key] = value;
   }
-  return { env: { ...env, PORT: "0", SSE_OBSERVATIONS: "ndjson", SSE_CONTROL: "1", ...extra }, removed };
+  return { env: { ...env, ...own, PORT: "0", SSE_OBSERVATIONS: "ndjson", SSE_CONTROL: "1", ...extra }, removed };
 }
 
 const live = new Set<ServerProcess>();
@@ -68,48 +70,65 @@ export class ServerProcess {
   readonly env: Record<string, string>;
   readonly removedEnv: string[];
   port = 0;
+  /** The signals the server ignores and catches once ready (/proc/<pid>/status); undefined for a server the suite did not start. */
+  dispositions: SignalDispositions | undefined;
   readonly exited: Promise<Exit>;
   /** Resolves once the process exited and its stdout and stderr are drained (the child's 'close'). */
   readonly closed: Promise<void>;
-  private readonly child: ChildProcess;
+  private readonly child: ChildProcess | undefined;
   private readonly waiters = new Set<{ test: (r: ServerRecord) => boolean; resolve: (r: ServerRecord) => void }>();
   /** Every client opened on this server through connect(): closed when the server is stopped. */
   private readonly clients = new Set<RawSseClient>();
   private exitInfo: Exit | undefined;
 
-  constructor(target: Target, extraEnv: Record<string, string>) {
+  constructor(target: Target, extraEnv: Record<string, string>, port = 0) {
     this.target = target;
-    const { env, removed } = serverEnvironment(extraEnv);
+    const { env, removed } = serverEnvironment({ ...extraEnv, ...(port ? { PORT: String(port) } : {}) }, target.env);
     this.env = env;
     this.removedEnv = removed;
+    if (target.command.length === 0) {
+      // A server already running (url:): nothing to spawn, nothing to reap; it never exits for us.
+      this.child = undefined;
+      this.port = target.port!;
+      this.closed = Promise.resolve();
+      this.exited = new Promise<Exit>(() => {});
+      return;
+    }
+    // A target that announces nothing listens where the suite told it (PORT), or on its fixed port.
+    this.port = port;
     const [program, ...args] = target.command;
-    this.child = spawn(program!, args, { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    // Node's spawn (libuv) resets every signal disposition to the default in the child before exec,
+    // so a harness started with SIGINT ignored (a background job) does not pass that on; the
+    // dispositions once ready are recorded all the same (ready()).
+    const child = spawn(program!, args, { cwd: target.cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    this.child = child;
     // Its own process group (detached): the watchdog kills it should the harness die outright.
-    guard(this.child.pid);
+    guard(child.pid);
     live.add(this);
     installExitHook();
-    this.closed = new Promise((resolve) => this.child.once("close", () => resolve()));
+    this.closed = new Promise((resolve) => child.once("close", () => resolve()));
     this.exited = new Promise<Exit>((resolve) => {
-      this.child.once("exit", (code, signal) => {
+      child.once("exit", (code, signal) => {
         this.exitInfo = { code, signal, at: performance.now() };
         live.delete(this);
         this.releaseGroup();
         resolve(this.exitInfo);
       });
-      this.child.once("error", () => {
+      child.once("error", (error) => {
+        this.stderrChunks.push({ at: performance.now(), text: `spawn ${program}: ${error.message}\n` });
         this.exitInfo = { code: null, signal: null, at: performance.now() };
         live.delete(this);
         this.releaseGroup();
         resolve(this.exitInfo);
       });
     });
-    createInterface({ input: this.child.stdout! }).on("line", (line) => this.onStdoutLine(line));
-    this.child.stderr!.setEncoding("utf8");
-    this.child.stderr!.on("data", (text: string) => this.stderrChunks.push({ at: performance.now(), text }));
+    createInterface({ input: child.stdout! }).on("line", (line) => this.onStdoutLine(line));
+    child.stderr!.setEncoding("utf8");
+    child.stderr!.on("data", (text: string) => this.stderrChunks.push({ at: performance.now(), text }));
   }
 
   get pid(): number {
-    return this.child.pid ?? -1;
+    return this.child?.pid ?? -1;
   }
 
   get stderr(): string {
@@ -149,15 +168,45 @@ export class ServerProcess {
     return withTimeout(Promise.race([promise, failedEarly]), timeoutMs, what).finally(() => this.waiters.delete(waiter));
   }
 
-  /** Waits for the readiness record and takes the port from it. */
+  /**
+   * Waits until the server is ready: its `listening` record (the port from it), or, for a target that
+   * announces nothing (`ready: "port"`), its port accepting a connection.
+   */
   async ready(timeoutMs: number): Promise<this> {
-    const listening = await this.waitForRecord((r) => r.type === "listening", timeoutMs, "readiness line");
-    this.port = Number(listening.port);
+    if (this.target.ready === "record") {
+      const listening = await this.waitForRecord((r) => r.type === "listening", timeoutMs, "readiness line");
+      this.port = Number(listening.port);
+    } else {
+      await withTimeout(Promise.race([this.portAccepts(), this.exited.then((exit) => {
+        throw new Error(`server exited (code ${exit.code}, signal ${exit.signal}) before its port ${this.port} accepted a connection`);
+      })]), timeoutMs, `port ${this.port} accepting connections`);
+    }
+    if (this.child?.pid !== undefined) this.dispositions = signalDispositions(this.child.pid);
     return this;
+  }
+
+  /**
+   * Resolves once a TCP connect to the port succeeds. A port has no event to wait on: each refused
+   * attempt is retried after a short pause, and the caller bounds the whole.
+   */
+  private async portAccepts(): Promise<void> {
+    for (;;) {
+      const accepted = await new Promise<boolean>((resolve) => {
+        const socket = connect(this.port, "127.0.0.1");
+        socket.once("connect", () => {
+          socket.destroy();
+          resolve(true);
+        });
+        socket.once("error", () => resolve(false));
+      });
+      if (accepted || this.hasExited) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
   }
 
   signal(sig: NodeJS.Signals): number {
     const at = performance.now();
+    if (!this.child) throw new Error(`${this.target.id}: the suite did not start this server and cannot signal it`);
     if (!this.hasExited) this.child.kill(sig);
     return at;
   }
@@ -172,15 +221,27 @@ export class ServerProcess {
    * on every path) closes it, so a check never needs a try/finally of its own for its clients.
    */
   async connect(options: OpenOptions = {}): Promise<RawSseClient> {
-    const client = await RawSseClient.open(this.port, options);
+    const client = await RawSseClient.open(this.port, { ...options, path: this.streamPath(options.path) });
     this.clients.add(client);
     return client;
+  }
+
+  /**
+   * The checks name the stream `/events` (with a query where they need one, `?mitigations=0`); a
+   * target serves it where its file says (`events`), and the query is carried over.
+   */
+  streamPath(path = "/events"): string {
+    if (!path.startsWith("/events") || this.target.events === "/events") return path;
+    const query = path.slice("/events".length).replace(/^\?/, "");
+    if (!query) return this.target.events;
+    return `${this.target.events}${this.target.events.includes("?") ? "&" : "?"}${query}`;
   }
 
   /** Closes the clients, kills the whole process group and waits for the exit (bounded: SIGKILL cannot be refused). */
   async stop(): Promise<void> {
     for (const client of this.clients) client.socket.destroy();
     this.clients.clear();
+    if (!this.child) return;
     this.killNow();
     await withTimeout(this.exited, 5000, "reaping after SIGKILL").catch(() => {});
   }
@@ -190,7 +251,7 @@ export class ServerProcess {
    * whole before the watchdog forgets it.
    */
   private releaseGroup(): void {
-    if (this.child.pid === undefined) return;
+    if (this.child?.pid === undefined) return;
     try {
       process.kill(-this.child.pid, "SIGKILL");
     } catch {
@@ -200,7 +261,7 @@ export class ServerProcess {
   }
 
   killNow(): void {
-    if (this.hasExited || this.child.pid === undefined) return;
+    if (!this.child || this.hasExited || this.child.pid === undefined) return;
     try {
       process.kill(-this.child.pid, "SIGKILL");
     } catch {
@@ -243,7 +304,9 @@ export class StartupError extends Error {
 
 /** Starts `target` and waits until it announces its port. The caller must `stop()` it (use `withServer`). */
 export async function startServer(target: Target, options: StartOptions = {}): Promise<ServerProcess> {
-  const server = new ServerProcess(target, options.env ?? {});
+  // A target that announces nothing gets a free port to listen on (or its fixed one).
+  const port = target.ready === "port" && target.command.length > 0 ? (target.port ?? (await freePort())) : 0;
+  const server = new ServerProcess(target, options.env ?? {}, port);
   try {
     return await server.ready(options.readyTimeoutMs ?? 15_000);
   } catch (error) {
@@ -254,6 +317,18 @@ export async function startServer(target: Target, options: StartOptions = {}): P
     const why = error instanceof TimeoutError ? "did not announce readiness" : `failed to start: ${(error as Error).message}`;
     throw new StartupError(`${target.id} ${why}${detail ? `\n${detail}` : ""}`);
   }
+}
+
+/** A port free on 127.0.0.1 right now, for a server that cannot take PORT=0 and say which it got. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 /** Runs `body` with a started server, and stops and reaps it on every path. */

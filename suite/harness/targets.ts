@@ -9,8 +9,9 @@
  * resolves to the newest published match (see runtime-versions.ts).
  */
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { TARGET_INFO, type TargetInfo } from "../../src/targets.ts";
+import { join, resolve } from "node:path";
+import { ALL_CAPABILITIES, type Capability } from "./capabilities.ts";
+import { BUILT_IN_TARGETS, builtInTarget, readTargetFile, type TableName, type TargetFile } from "./target-files.ts";
 import {
   ensureRuntime,
   findBinary,
@@ -26,18 +27,42 @@ import {
 export { findBinary, ROOT, RUNTIME_PACKAGES, RuntimeMissingError, UnknownTargetError, type RuntimeName } from "./runtime-versions.ts";
 
 export interface Target {
-  /** As the user names it: `bun`, `bun@1.1.26`, or `fixture:never-notices-disconnect` for a calibration fixture. */
+  /** As the user names it: `bun`, `bun@1.1.26`, `waitress`, `path/to/target.json`, `url:http://…`, `fixture:<name>`. */
   id: string;
-  runtime: RuntimeName;
+  /** The name its results and expectations go by: the target file's `name`, or the id. */
+  name: string;
+  /** node, deno, bun for the runtime targets; the word the target file gives otherwise (python). */
+  runtime: string;
   /** The exact runtime version the target runs on, when it was asked for (`node@22` → "22.23.3"). */
   runtimeVersion?: string;
   /** The HTTP server and framework, for the results. */
   server: string;
   framework: string;
-  /** Program and arguments that start the server. */
+  /** Program and arguments that start the server; empty for a server already running (`url:`). */
   command: string[];
+  cwd: string;
+  /** The target's own environment, under the suite's settings. */
+  env: Record<string, string>;
+  /** How the server announces readiness: its `listening` record, or the port accepting connections. */
+  ready: "record" | "port";
+  /** A fixed port (a target file's `port`, a `url:` target's); otherwise the server gets a free one. */
+  port?: number;
+  /** The stream's path. */
+  events: string;
+  offers: ReadonlySet<Capability>;
   /** Runtime flags the target runs with (`deno+no-legacy-abort` → ["--unstable-no-legacy-abort"]). */
   runtimeFlags: string[];
+  table: TableName;
+  /** A command printing the server's version, for the results. */
+  serverVersion?: string[];
+  /** Debian packages the server needs (its checks skip without them). */
+  debianPackages?: string[];
+  /** The target file it came from, if any. */
+  file?: string;
+}
+
+export class UnavailableTargetError extends Error {
+  override name = "UnavailableTargetError";
 }
 
 /**
@@ -65,9 +90,9 @@ export function runtimeBinary(runtime: RuntimeName, version?: string): string {
   return ensureRuntime(runtime, version);
 }
 
-/** Arguments that start `entry` (a path relative to the repository) on `runtime` (at `version`), with runtime `flags`. */
+/** Arguments that start `entry` (absolute, or relative to the repository) on `runtime` (at `version`), with runtime `flags`. */
 export function runtimeCommand(runtime: RuntimeName, entry: string, version?: string, flags: string[] = []): string[] {
-  const file = join(ROOT, entry);
+  const file = resolve(ROOT, entry);
   switch (runtime) {
     case "node":
       // --expose-gc: /control/gc measures the heap after a full collection.
@@ -99,13 +124,16 @@ interface TargetSpec {
   framework: string;
 }
 
-/** Every target by name; what each is comes from src/targets.ts, which its runtime file also reads. */
+/** The built-in runtime targets (node, deno, bun and their stacks) by name: what the version commands run. */
 export const TARGETS: Record<string, TargetSpec> = Object.fromEntries(
-  Object.entries(TARGET_INFO).map(([name, info]: [string, TargetInfo]) => [name, { ...info }]),
+  BUILT_IN_TARGETS.filter((t) => t.entry).map((t) => [t.name, { runtime: t.runtime as RuntimeName, entry: t.entry!, server: t.server, framework: t.framework }]),
 );
 
-/** The built-in targets in their declared order: what `all` runs, and the table's column order. */
-export const TARGET_NAMES: readonly string[] = Object.keys(TARGET_INFO);
+/** The built-in targets that can run here, in table order: what `all` runs, and the table's column order. */
+export const TARGET_NAMES: readonly string[] = BUILT_IN_TARGETS.filter((t) => !t.unavailable).map((t) => t.name);
+
+/** Every built-in target, the unavailable ones (Rocket) included, in table order. */
+export const ALL_TARGET_NAMES: readonly string[] = BUILT_IN_TARGETS.map((t) => t.name);
 
 /**
  * `bun@1.1.26` → { name: "bun", version: "1.1.26", flags: [] }; `deno+no-legacy-abort@2.9.5` →
@@ -118,22 +146,42 @@ export function parseTargetId(id: string): { name: string; version?: string; fla
   return { name, flags, ...(at > 0 ? { version: id.slice(at + 1) } : {}) };
 }
 
+/** The target that `id` names: a built-in, a target file's path, `url:<url>` or `fixture:<name>`. */
 export function resolveTarget(id: string): Target {
   if (id.startsWith("fixture:")) {
     const name = id.slice("fixture:".length);
-    const entry = `tests/fixtures/${name}.ts`;
-    if (!/^[a-z0-9-]+$/.test(name) || !existsSync(join(ROOT, entry))) {
-      throw new UnknownTargetError(`unknown fixture ${JSON.stringify(name)} (no ${entry})`);
+    const entry = join(ROOT, "tests/fixtures", `${name}.ts`);
+    if (!/^[a-z0-9-]+$/.test(name) || !existsSync(entry)) {
+      throw new UnknownTargetError(`unknown fixture ${JSON.stringify(name)} (no tests/fixtures/${name}.ts)`);
     }
-    return { id, runtime: "node", server: "fixture", framework: name, command: runtimeCommand("node", entry), runtimeFlags: [] };
+    return {
+      ...base(id, id, "runtimes"),
+      runtime: "node",
+      server: "fixture",
+      framework: name,
+      command: runtimeCommand("node", entry),
+      offers: new Set(ALL_CAPABILITIES),
+    };
+  }
+  if (id.startsWith("url:")) return urlTarget(id, id.slice("url:".length));
+  if (id.endsWith(".json") || id.includes("/")) {
+    // A file's target goes by its name: its results file and expectations are named after it.
+    // Relative to where the user typed the command (run-test.sh changes into the checkout).
+    const file = readTargetFile(resolve(process.env.SSE_CALLER_DIR ?? process.cwd(), id));
+    return fromFile(file, file.name);
   }
   const { name, version: requested, flags } = parseTargetId(id);
-  const spec = TARGETS[name];
-  if (!spec) {
+  const file = builtInTarget(name);
+  if (!file) {
     throw new UnknownTargetError(
-      `unknown target ${JSON.stringify(name)}; known: ${Object.keys(TARGETS).join(", ")} (each also as <target>@<runtime version>)`,
+      `unknown target ${JSON.stringify(name)}; known: ${ALL_TARGET_NAMES.join(", ")} (the runtime ones also as <target>@<runtime version>), a target file's path (path/to/target.json), or url:http://host:port/path for a server already running`,
     );
   }
+  if (!file.entry) {
+    if (requested !== undefined || flags.length) throw new UnknownTargetError(`${name} is not a runtime target: it takes no @version or +flag`);
+    return fromFile(file, id);
+  }
+  const spec = TARGETS[name]!;
   const known = RUNTIME_FLAGS[spec.runtime];
   const unknown = flags.filter((flag) => !(flag in known));
   if (unknown.length) {
@@ -145,13 +193,73 @@ export function resolveTarget(id: string): Target {
   const runtimeFlags = flags.map((flag) => known[flag]!);
   const version = requested === undefined ? undefined : resolveRuntimeVersion(spec.runtime, requested);
   return {
-    id,
-    runtime: spec.runtime,
+    ...fromFile(file, id, false),
     ...(version ? { runtimeVersion: version } : {}),
-    server: spec.server,
-    framework: spec.framework,
     command: runtimeCommand(spec.runtime, spec.entry, version, runtimeFlags),
     runtimeFlags,
+  };
+}
+
+/** A target for a program of the project's own (a bench ceiling, run-test.sh serve): it offers everything. */
+export function programTarget(fields: Pick<Target, "id" | "runtime" | "server" | "framework" | "command"> & { runtimeVersion?: string }): Target {
+  return { ...base(fields.id, fields.id, "runtimes"), ...fields, offers: new Set(ALL_CAPABILITIES) };
+}
+
+/** The runtime a runtime target runs on; anything else (a command target) is refused with `why`. */
+export function runtimeOf(target: Target, why: string): RuntimeName {
+  if (target.runtime === "node" || target.runtime === "deno" || target.runtime === "bun") return target.runtime;
+  throw new UnknownTargetError(`${target.id} runs on ${target.runtime}, not on node, deno or bun: ${why}`);
+}
+
+function base(id: string, name: string, table: TableName): Omit<Target, "runtime" | "server" | "framework" | "command" | "offers"> {
+  return { id, name, cwd: ROOT, env: {}, ready: "record", events: "/events", runtimeFlags: [], table };
+}
+
+/** The target a file declares; `command` is left to the caller for a runtime target. */
+function fromFile(file: TargetFile, id: string, buildCommand = true): Target {
+  if (file.unavailable) throw new UnavailableTargetError(`${file.name} cannot run here: ${file.unavailable}`);
+  if (file.url) return { ...urlTarget(id, file.url, file.events), name: file.name, server: file.server, framework: file.framework, runtime: file.runtime, table: file.table, file: file.file };
+  const command = file.command ?? (buildCommand ? runtimeCommand(file.runtime as RuntimeName, file.entry!) : []);
+  return {
+    ...base(id, file.name, file.table),
+    runtime: file.runtime,
+    server: file.server,
+    framework: file.framework,
+    command,
+    cwd: file.cwd,
+    env: file.env,
+    ready: file.ready,
+    ...(file.port !== undefined ? { port: file.port } : {}),
+    events: file.events ?? "/events",
+    offers: new Set<Capability>(file.command || file.entry ? file.offers : []),
+    ...(file.serverVersion ? { serverVersion: file.serverVersion } : {}),
+    ...(file.debianPackages ? { debianPackages: file.debianPackages } : {}),
+    file: file.file,
+  };
+}
+
+/** A server already running at `url`: the suite starts nothing, so it offers nothing but the black box. */
+function urlTarget(id: string, url: string, events?: string): Target {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UnknownTargetError(`${JSON.stringify(url)} is not a URL: give url:http://127.0.0.1:8080/events`);
+  }
+  if (parsed.protocol !== "http:") throw new UnknownTargetError(`${url}: only http:// URLs can be measured (the raw client speaks HTTP/1.1 over TCP)`);
+  if (!["127.0.0.1", "localhost", "[::1]"].includes(parsed.hostname)) {
+    throw new UnknownTargetError(`${url}: the suite measures servers on this machine (127.0.0.1, localhost); timings over a network would be the network's`);
+  }
+  return {
+    ...base(id, id, "yours"),
+    runtime: "unknown",
+    server: url,
+    framework: "unknown",
+    command: [],
+    ready: "port",
+    port: Number(parsed.port || 80),
+    events: events ?? (parsed.pathname + parsed.search || "/events"),
+    offers: new Set(),
   };
 }
 

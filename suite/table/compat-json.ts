@@ -67,6 +67,23 @@ function footnoteNotes(note: Footnote): string[] {
   ];
 }
 
+/**
+ * compat.json for the runtimes' table and the seed's servers' at once: one list of runs, and per
+ * check one support statement per target of either table; a server that cannot be installed here
+ * (Rocket) is `version_added: null` with the reason.
+ */
+export function buildCompatFile(model: ReportModel, seed?: ReportModel): CompatFile {
+  const main = buildCompat(model);
+  if (!seed) return main;
+  const other = buildCompat(seed);
+  for (const [id, entry] of Object.entries(other.checks)) {
+    const into = (main.checks[id] ??= entry);
+    if (into !== entry) Object.assign(into.__compat.support, entry.__compat.support);
+    for (const u of seed.unavailable) into.__compat.support[u.target] = { version_added: null, notes: [u.reason] };
+  }
+  return { ...main, runs: [...main.runs, ...other.runs] };
+}
+
 export function buildCompat(model: ReportModel): CompatFile {
   const footnotes = new Map(model.footnotes.map((f) => [f.number, f]));
   const rows = model.groups.flatMap((g) => g.rows.map((row) => ({ ...row, group: g.letter })));
@@ -100,7 +117,7 @@ export function buildCompat(model: ReportModel): CompatFile {
       }
       if (result.status === "pass") {
         const contradiction = cell.footnote ? footnotes.get(cell.footnote) : undefined;
-        support[column.target] = { version_added: column.runtimeVersion, ...(contradiction ? { notes: footnoteNotes(contradiction) } : {}) };
+        support[column.target] = { version_added: column.version, ...(contradiction ? { notes: footnoteNotes(contradiction) } : {}) };
         return;
       }
       const note = footnotes.get(cell.footnote!)!;
@@ -109,7 +126,7 @@ export function buildCompat(model: ReportModel): CompatFile {
       // A flag comes only from a flagged target's run that passes (model.ts), never from a curated note.
       if (note.flag) {
         const flagged: SupportStatement = {
-          version_added: column.runtimeVersion,
+          version_added: column.version,
           flags: [{ type: note.flag.type, name: note.flag.name }],
           notes: [`measured: ${note.flag.evidence}`],
         };

@@ -20,7 +20,7 @@ function renderCell(cell: Cell, rowLabel: string | undefined): string {
 }
 
 function headerRow(first: string[], model: ReportModel): string {
-  const cells = [...first.map(escapeHtml), ...model.columns.map((c) => escapeHtml(c.header))];
+  const cells = [...first.map(escapeHtml), ...model.columns.map((c) => escapeHtml(c.header)), ...model.unavailable.map((u) => escapeHtml(u.header))];
   return `<thead><tr>${cells.map((c) => `<th scope="col">${c}</th>`).join("")}</tr></thead>`;
 }
 
@@ -28,24 +28,28 @@ function allPass(cells: Cell[]): boolean {
   return cells.every((c) => c.result?.status === "pass");
 }
 
-function renderTables(model: ReportModel): string {
+/** The cells of the columns that cannot run here (Rocket): each says so, the reason on hover. */
+const unavailableCells = (model: ReportModel) =>
+  model.unavailable.map((u) => `<td><span class="status not-run" title="${escapeHtml(u.reason)}">not installable</span></td>`).join("");
+
+function renderTables(model: ReportModel, prefix = ""): string {
   const seedBody = model.seedRows.map((seed) => {
     const labels = seed.checks.map((_, i) => usualLabel(seed.cells.map((cells) => cells[i]?.result?.figure)));
     const cells = seed.cells.map((cells) => `<td>${cells.map((cell, i) => renderCell(cell, labels[i])).join(" · ")}</td>`);
-    return `<tr class="seed${allPass(seed.cells.flat()) ? " all-pass" : ""}"><th scope="row">${escapeHtml(seed.label)}</th><td>${seed.checks.map((id) => `<code>${escapeHtml(id)}</code>`).join(" + ")}</td>${cells.join("")}</tr>`;
+    return `<tr class="seed${allPass(seed.cells.flat()) ? " all-pass" : ""}"><th scope="row">${escapeHtml(seed.label)}</th><td>${seed.checks.map((id) => `<code>${escapeHtml(id)}</code>`).join(" + ")}</td>${cells.join("")}${unavailableCells(model)}</tr>`;
   });
   const groups = model.groups.map((group) => {
     const rows = group.rows.map((row) => {
       const label = usualLabel(row.cells.map((c) => c.result?.figure));
       const cells = row.cells.map((cell) => `<td>${renderCell(cell, label)}</td>`).join("");
-      return `<tr class="check${allPass(row.cells) ? " all-pass" : ""}" data-check="${escapeHtml(row.id)}"><th scope="row"><code>${escapeHtml(row.id)}</code></th><td class="kind ${row.kind}">${row.kind}</td><td class="label">${escapeHtml(label ?? "")}</td>${cells}</tr>`;
+      return `<tr class="check${allPass(row.cells) ? " all-pass" : ""}" data-check="${escapeHtml(row.id)}"><th scope="row"><code>${escapeHtml(row.id)}</code></th><td class="kind ${row.kind}">${row.kind}</td><td class="label">${escapeHtml(label ?? "")}</td>${cells}${unavailableCells(model)}</tr>`;
     });
-    return `<h3>${escapeHtml(`${group.letter}. ${group.title}`)}</h3><table class="checks" id="group-${escapeHtml(group.letter)}">${headerRow(["check", "kind", "figure"], model)}<tbody>${rows.join("")}</tbody></table>`;
+    return `<h3>${escapeHtml(`${group.letter}. ${group.title}`)}</h3><table class="checks" id="${prefix}group-${escapeHtml(group.letter)}">${headerRow(["check", "kind", "figure"], model)}<tbody>${rows.join("")}</tbody></table>`;
   });
   return (
-    `<h2>The seed's questions</h2><table class="seed" id="seed">${headerRow(["question", "our checks"], model)}<tbody>${seedBody.join("")}</tbody></table>` +
+    `<h2>The seed's questions</h2><table class="seed" id="${prefix}seed">${headerRow(["question", "our checks"], model)}<tbody>${seedBody.join("")}</tbody></table>` +
     `<h2>Every check</h2><p>A <em>fact</em> runs with our mitigations off (what a plain app gets from the runtime); an <em>outcome</em> is what a user of our dispatcher gets. A fact that fails beside an outcome that passes is a workaround at work.</p>` +
-    `<label class="filter"><input type="checkbox" id="hide-pass"> hide rows where every target passes</label>` +
+    (prefix ? "" : `<label class="filter"><input type="checkbox" id="hide-pass"> hide rows where every target passes</label>`) +
     groups.join("") +
     `<p class="legend">${(["pass", "fail", "timeout", "error", "skip"] as const).map((status) => `<span class="status ${status}">${HTML_MARK[status]}</span> ${STATUS_MEANING[status]}`).join(" · ")} · ${NOT_RUN_MARK} not run</p>`
   );
@@ -106,30 +110,48 @@ document.getElementById("hide-pass").addEventListener("change", function (e) {
 });
 `;
 
-export function renderHtml(model: ReportModel, bench?: BenchResults): string {
+function runInformation(model: ReportModel): string {
   const summary = summariseRuns(model.columns);
-  const runInfo =
+  return (
     `<dl class="run">${summary.common.map(([label, value]) => `<dt>${escapeHtml(label)}</dt><dd>${escapeHtml(value)}</dd>`).join("")}</dl>` +
     `<table class="runs"><thead><tr>${["target", "runtime", "server", "framework", "date", "wall time", "suite commit", "machine"].map((h) => `<th>${h}</th>`).join("")}</tr></thead><tbody>` +
     summary.perTarget
       .map((t) => `<tr>${[t.target, t.runtime, t.server, t.framework, t.date, t.wall, t.commit, t.machine].map((v) => `<td>${escapeHtml(v)}</td>`).join("")}</tr>`)
       .join("") +
-    `</tbody></table>`;
-  const footnotes = model.footnotes.length
-    ? `<ol class="notes">${model.footnotes.map(renderFootnote).join("")}</ol>`
-    : "<p>Every check passed on every target.</p>";
+    model.unavailable.map((u) => `<tr>${[u.target, "—", u.header, "—", "—", "—", "—", u.reason].map((v) => `<td>${escapeHtml(v)}</td>`).join("")}</tr>`).join("") +
+    `</tbody></table>`
+  );
+}
+
+const footnoteList = (model: ReportModel, none: string) =>
+  model.footnotes.length ? `<ol class="notes">${model.footnotes.map(renderFootnote).join("")}</ol>` : `<p>${none}</p>`;
+
+/** The seed's servers, remeasured (as COMPATIBILITY.md's section of that name). */
+function seedSection(seed: ReportModel | undefined): string {
+  if (!seed || (seed.columns.length === 0 && seed.unavailable.length === 0)) return "";
+  return (
+    `<h2 id="seed-servers">The seed's servers, remeasured</h2>` +
+    `<p>The seed's bottle app, rebuilt in Python (<code>servers/seed/</code>), on the servers the seed tried by hand, measured by the same checks as the runtimes. It offers the observation records and control endpoints (CONTRACT.md), not an abort signal (WSGI has none), a graceful-stop API or our dispatcher's shutdown event: checks that need those are skipped, and the Ctrl-C checks judge what the server does.</p>` +
+    runInformation(seed) +
+    renderTables(seed, "seed-servers-") +
+    `<h3>Footnotes to the seed's servers</h3>${footnoteList(seed, "Every check passed on every server.")}`
+  );
+}
+
+export function renderHtml(model: ReportModel, bench?: BenchResults, seed?: ReportModel): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>SSE compatibility: Node, Deno, Bun</title><style>${STYLE}</style></head>
 <body>
 <h1>SSE compatibility: Node, Deno, Bun</h1>
 <p class="provenance">${escapeHtml(provenance(model))}.</p>
-${runInfo}
+${runInformation(model)}
 ${renderTables(model)}
 <h2>Figures</h2>
 ${renderCharts(model)}
 <h2>Footnotes</h2>
-${footnotes}
+${footnoteList(model, "Every check passed on every target.")}
+${seedSection(seed)}
 ${renderBenchSection(bench)}
 <script>${SCRIPT}</script>
 </body></html>

@@ -18,8 +18,17 @@ export interface Column {
   runtimeVersion: string;
   /** "bun 1.4.5" for a runtime on its own server, "bun-node (bun 1.4.5)" for another stack. */
   header: string;
+  /** What compat.json's version_added names: the server's version where the target says it (the seed's servers), else the runtime's. */
+  version: string;
   run: RunInfo;
   wallMs: number;
+}
+
+/** A column that cannot be measured here (Rocket): the table says so, with the reason, in every cell. */
+export interface UnavailableColumn {
+  target: string;
+  header: string;
+  reason: string;
 }
 
 export interface Cell {
@@ -54,6 +63,7 @@ export interface ReportModel {
   seedRows: SeedRowModel[];
   groups: GroupModel[];
   footnotes: Footnote[];
+  unavailable: UnavailableColumn[];
 }
 
 /** Known targets first, in their declared order, then the others by id. */
@@ -70,11 +80,18 @@ function columnOf(results: TargetResults): Column {
   const { run } = results;
   // A versioned target (bun@1.1.26) is named whole, unless it is the bare runtime: its version is in the header anyway.
   const name = run.target.split("@")[0] === run.runtime ? run.runtime : run.target;
+  const header =
+    run.serverVersion !== undefined
+      ? `${name} ${run.serverVersion} (${run.runtime} ${run.runtimeVersion})`
+      : name === run.runtime
+        ? `${run.runtime} ${run.runtimeVersion}`
+        : `${name} (${run.runtime} ${run.runtimeVersion})`;
   return {
     target: run.target,
     runtime: run.runtime,
     runtimeVersion: run.runtimeVersion,
-    header: name === run.runtime ? `${run.runtime} ${run.runtimeVersion}` : `${name} (${run.runtime} ${run.runtimeVersion})`,
+    header,
+    version: run.serverVersion ?? run.runtimeVersion,
     run,
     wallMs: results.wallMs,
   };
@@ -84,6 +101,9 @@ export interface BuildOptions {
   notes?: CuratedNote[];
   /** The command that builds the table (default `./run-test.sh publish`). */
   command?: string;
+  /** The number of the first footnote (a second table on the same page continues the numbering). */
+  firstFootnote?: number;
+  unavailable?: UnavailableColumn[];
 }
 
 export function buildModel(runs: TargetResults[], options: BuildOptions = {}): ReportModel {
@@ -108,7 +128,7 @@ export function buildModel(runs: TargetResults[], options: BuildOptions = {}): R
     const key = `${id}\0${columns[column]!.target}`;
     let number = footnoteIndex.get(key);
     if (number === undefined) {
-      number = footnotes.length + 1;
+      number = footnotes.length + (options.firstFootnote ?? 1);
       const col = columns[column]!;
       const statusOnTarget = (other: string): Status | undefined => byTarget[column]!.get(other)?.status;
       const footnote = footnoteFor(
@@ -159,7 +179,7 @@ export function buildModel(runs: TargetResults[], options: BuildOptions = {}): R
     title: group.title,
     rows: rows.map((row) => ({ id: row.id, kind: row.kind, cells: columns.map((_, column) => cellFor(row.id, column)) })),
   }));
-  return { command: options.command ?? "./run-test.sh publish", columns, seedRows, groups, footnotes };
+  return { command: options.command ?? "./run-test.sh publish", columns, seedRows, groups, footnotes, unavailable: options.unavailable ?? [] };
 }
 
 /** The worst status among a seed row's checks in one column (fail beats timeout beats error beats skip). */

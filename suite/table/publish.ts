@@ -11,7 +11,8 @@ import { PUBLISHED_DIR, readRun, ResultsMissingError, runFile, runFileName, RUNS
 import type { TargetResults } from "../harness/runner.ts";
 import { ROOT, TARGET_NAMES } from "../harness/targets.ts";
 import { readBenchResults } from "./bench-section.ts";
-import { buildCompat } from "./compat-json.ts";
+import { buildCompatFile } from "./compat-json.ts";
+import { BUILT_IN_TARGETS } from "../harness/target-files.ts";
 import { renderHtml } from "./html.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { buildModel, type ReportModel } from "./model.ts";
@@ -19,6 +20,8 @@ import { exactRanges, mergeRanges, readMatrices } from "./version-ranges.ts";
 
 export interface GeneratedReport {
   model: ReportModel;
+  /** The seed's servers' table, when any of them has a run. */
+  seed?: ReportModel;
   files: { markdown: string; compat: string; html: string };
 }
 
@@ -29,7 +32,12 @@ export function writeReport(
 ): GeneratedReport {
   const resultsDir = options.resultsDir ?? PUBLISHED_DIR;
   const outRoot = options.outRoot ?? ROOT;
-  const model = buildModel(runs, options.command ? { command: options.command } : {});
+  // The seed's servers get a section of their own, after the runtimes' table; Rocket's column says why it is empty.
+  const command = options.command ? { command: options.command } : {};
+  const model = buildModel(runs.filter((r) => r.run.table !== "seed"), command);
+  const unavailable = BUILT_IN_TARGETS.filter((t) => t.table === "seed" && t.unavailable).map((t) => ({ target: t.name, header: `${t.name} (${t.server})`, reason: t.unavailable! }));
+  const seedRuns = runs.filter((r) => r.run.table === "seed");
+  const seed = seedRuns.length ? buildModel(seedRuns, { ...command, firstFootnote: model.footnotes.length + 1, unavailable }) : undefined;
   const files = {
     markdown: join(outRoot, "COMPATIBILITY.md"),
     compat: join(resultsDir, "compat.json"),
@@ -38,12 +46,12 @@ export function writeReport(
   mkdirSync(resultsDir, { recursive: true });
   mkdirSync(outRoot, { recursive: true });
   const ranges = exactRanges(readMatrices(resultsDir, model.columns.map((c) => c.target)));
-  const compat = buildCompat(model);
+  const compat = buildCompatFile(model, seed);
   mergeRanges(compat, ranges);
-  writeFileSync(files.markdown, renderMarkdown(model, ranges));
+  writeFileSync(files.markdown, renderMarkdown(model, ranges, seed));
   writeFileSync(files.compat, JSON.stringify(compat, null, 2) + "\n");
-  writeFileSync(files.html, renderHtml(model, readBenchResults(join(resultsDir, "bench.json"))));
-  return { model, files };
+  writeFileSync(files.html, renderHtml(model, readBenchResults(join(resultsDir, "bench.json")), seed));
+  return { model, ...(seed ? { seed } : {}), files };
 }
 
 export interface PublishOptions {

@@ -15,6 +15,7 @@ function check(run: Check["run"], extra: Partial<Check> = {}): Check {
     figure: { unit: "ms", label: "delay", bound: "waitMs" },
     calibration: {},
     timeoutMs: 1000,
+    needs: [],
     run,
     ...extra,
   };
@@ -24,6 +25,16 @@ const target = resolveTarget("node");
 const never = new Promise<never>(() => {});
 
 describe("a check's result", () => {
+  test("is skip, naming the capability, when the target does not offer what the check needs", async () => {
+    let ran = false;
+    const blackBox = resolveTarget("url:http://127.0.0.1:9/events");
+    const result = await runCheck(check(async () => ((ran = true), pass("ran")), { needs: ["process", "records"] }), blackBox);
+    expect(result.status).toBe("skip");
+    expect(result.message).toMatch(/^needs process \(the suite starts the server's process.*\) and records \(observation records/);
+    expect(result.message).toContain("which url:http://127.0.0.1:9/events does not offer");
+    expect(ran).toBe(false);
+  });
+
   test("is error, with the cause, when a set-up step of the harness fails, even by a bounded wait", async () => {
     const result = await runCheck(check(() => setUpStep("warm-up", withTimeout(never, 10, "the warm-up event"))), target);
     expect(result.status).toBe("error");
