@@ -232,7 +232,7 @@ export const browserConnectionLimit = inEveryEngine({
     ctx.defer(() => page.close());
     // The demo page's own stream is the first of the seven.
     await page.goto(server.url + "/");
-    await page.evaluate(`window.extra = Array.from({ length: ${STREAMS - 1} }, () => new EventSource("/events")); true`);
+    await page.evaluate(`window.extra = Array.from({ length: ${STREAMS - 1} }, () => new EventSource(${JSON.stringify(server.streamPath("/events"))})); true`);
     const all = "[window.sseDemo.source, ...window.extra]";
     await waitInPage(page, `${all}.filter((s) => s.readyState === 1).length >= ${STREAMS}`, STALL_MS, "every stream open").catch(() => {});
     const openBefore = await page.evaluate<number>(`${all}.filter((s) => s.readyState === 1).length`);
@@ -259,13 +259,13 @@ export const browserConnectionLimit = inEveryEngine({
 
 const CROSS_ORIGIN_MS = 5000;
 
-/** The page on the other origin: two EventSources to the target (from ?target=), plain and withCredentials. */
+/** The page on the other origin: two EventSources to the target's stream (its URL from ?target=), plain and withCredentials. */
 const CROSS_ORIGIN_PAGE = `<!doctype html><meta charset="utf-8"><title>another origin</title><script>
   const target = new URLSearchParams(location.search).get("target");
   window.cross = {};
   for (const [name, withCredentials] of [["plain", false], ["credentials", true]]) {
     const seen = (window.cross[name] = { opened: false, events: 0, errors: 0 });
-    const source = new EventSource(target + "/events", { withCredentials });
+    const source = new EventSource(target, { withCredentials });
     source.onopen = () => (seen.opened = true);
     source.onerror = () => seen.errors++;
     source.addEventListener("progress", () => seen.events++);
@@ -291,7 +291,7 @@ export const browserCrossOrigin = inEveryEngine({
     const server = await ctx.start({ env: { SSE_PRODUCER_MS: "100", SSE_CORS_ORIGINS: other.origin } });
     const page = await engine.newPage();
     ctx.defer(() => page.close());
-    await page.goto(`${other.origin}/?target=${encodeURIComponent(server.url)}`);
+    await page.goto(`${other.origin}/?target=${encodeURIComponent(server.url + server.streamPath("/events"))}`);
     await waitInPage(page, "window.cross.plain.events > 0 && window.cross.credentials.events > 0", CROSS_ORIGIN_MS, "events on both streams").catch(() => {});
     const seen = await page.evaluate<Record<"plain" | "credentials", { opened: boolean; events: number; errors: number }>>("window.cross");
     // The headers as the server sent them to that origin, read on a raw socket.

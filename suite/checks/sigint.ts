@@ -7,7 +7,7 @@ export const sigintOpenStreams: Check = {
   group: "D",
   kind: "outcome",
   needs: ["process", "records", "control"],
-  passes: "SIGINT with 10 open streams: each client gets a final `shutdown` event and a clean end of stream (last chunk, then FIN, no RST); exit code 0 within 2 s; stderr empty",
+  passes: "SIGINT with 10 open streams: each client gets a final `shutdown` event (where the target offers `dispatcher`) and a clean end of stream (last chunk of a chunked response, then FIN, no RST); exit code 0 within 2 s; stderr empty",
   seed: "stops (cleanly) on Ctrl-C",
   bounds: { streamsCount: OPEN_STREAMS, exitMs: EXIT_BOUND_MS, observeMs: OBSERVE_MS },
   figure: { unit: "ms", label: "to exit", bound: "exitMs" },

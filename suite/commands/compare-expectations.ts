@@ -13,6 +13,7 @@ import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 import { compareWithExpectations, describeDifferences, EXPECTATIONS_DIR, readExpectations, validateExpectations } from "../expectations/compare.ts";
 import { runCommand, UsageError } from "../harness/command.ts";
+import { targetName } from "../harness/targets.ts";
 import { readRun, ResultsMissingError, runFile, RUNS_DIR } from "../harness/run-files.ts";
 
 export function compareTargets(targets: string[], resultsDir: string, partialRun: boolean): { lines: string[]; differences: number } {
@@ -41,7 +42,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const { values, positionals } = parsed;
   const targets = positionals.length
-    ? positionals
+    ? positionals.map(targetName)
     : existsSync(EXPECTATIONS_DIR)
       ? readdirSync(EXPECTATIONS_DIR).filter((f) => f.endsWith(".json")).map((f) => f.slice(0, -".json".length))
       : [];

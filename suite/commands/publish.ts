@@ -3,6 +3,7 @@
  * suite/table/publish.ts). Exit 0 when written, 2 when there is nothing to publish.
  */
 import { parseArgs } from "node:util";
+import { targetName } from "../harness/targets.ts";
 import { runCommand, UsageError } from "../harness/command.ts";
 import { ResultsMissingError } from "../harness/run-files.ts";
 import { publish } from "../table/publish.ts";
@@ -14,9 +15,10 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const { report, copied } = publish({ targets: parsed.positionals });
+  const { report, copied } = publish({ targets: parsed.positionals.map(targetName) });
   console.log(`publish: ${copied.length ? `copied ${copied.join(", ")} from runs/ into results/` : "no new run in runs/; rebuilt from results/"}`);
-  console.log(`publish: ${report.model.columns.map((c) => `${c.target} (${c.run.date})`).join(", ")}`);
+  const columns = [...report.model.columns, ...(report.seed?.columns ?? [])];
+  console.log(`publish: ${columns.map((c) => `${c.target} (${c.run.date})`).join(", ")}`);
   for (const file of Object.values(report.files)) console.log(`  wrote ${file}`);
   return 0;
 }

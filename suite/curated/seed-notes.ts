@@ -14,7 +14,7 @@ const inEveryEngine = (id: string) => ENGINES.map((engine) => `${id}[${engine}]`
 
 const WSGIREF_ONE_AT_A_TIME = "CPython 3.11 Lib/wsgiref/simple_server.py:42 `class WSGIServer(HTTPServer)` (socketserver.TCPServer, no ThreadingMixIn)";
 const SYNC_ONE_AT_A_TIME = "gunicorn 20.1.0 gunicorn/workers/sync.py:59–69 `run_for_one`: accept one connection, handle it to its end";
-const NO_DISCONNECT_NOTICE = "waitress 2.1.2 waitress/task.py:567 `environ[\"waitress.client_disconnected\"]` (a poll the app must call; the seed's app does not)";
+const NO_DISCONNECT_NOTICE = "waitress 2.1.2 waitress/task.py:564–567 `environ[\"waitress.client_disconnected\"]` (a poll the app must call, \"Only works with channel_request_lookahead larger than 0\"; adjustments.py:290 `channel_request_lookahead = 0`)";
 const BOTTLE_PEEKS = "bottle 0.12.23 bottle.py:936–939 `Bottle._cast`: `iout = iter(out); first = next(iout)` before the response starts";
 
 /** Every check that needs a second request while a stream is open. */
@@ -61,7 +61,7 @@ const SEED_CAUSES: SeedCause[] = [
     targets: ["cherrypy"],
     status: ["fail", "timeout"],
     cause:
-      "bottle's cheroot adapter stops the server in `finally`; cheroot's ThreadPool.stop waits 5 s per busy worker, then shuts down its socket for reading and joins it without a timeout: a streaming thread only writes, so the join never returns (a second Ctrl-C ends it)",
+      "bottle's cheroot adapter stops the server in `finally`; cheroot's ThreadPool.stop waits up to 5 s in all for its busy workers, then, for each one still alive, shuts its connection down and joins it without a timeout: a streaming thread only writes, so the join never returns (a second Ctrl-C ends it)",
     upstream: ["bottle 0.12.23 bottle.py:2846–2847 `finally: server.stop()`", "cheroot 9.0.0 cheroot/workers/threadpool.py:286–292 `worker.join(remaining_time)` … `self._force_close(worker.conn)`; `worker.join()`"],
   },
   {
@@ -76,8 +76,8 @@ const SEED_CAUSES: SeedCause[] = [
     targets: ["paste"],
     status: ["fail", "timeout"],
     cause:
-      "paste.httpserver.serve() catches the KeyboardInterrupt and returns without closing the server, and its pool's worker threads are not daemons, so the interpreter waits at exit for the streaming threads",
-    upstream: ["Paste 3.5.2 paste/httpserver.py:1360–1365 `except KeyboardInterrupt: pass`, :1150 `daemon_threads = False`"],
+      "paste.httpserver.serve() catches the KeyboardInterrupt and returns without closing the server (server_close() is what shuts the thread pool down), and the pool's worker threads are not daemon threads (their shutdown is left to an atexit hook): the streaming threads go on after the server loop returned",
+    upstream: ["Paste 3.5.2 paste/httpserver.py:1360–1365 `except KeyboardInterrupt: pass`; :1123–1130 `server_close` … `self.thread_pool.shutdown(60)`; :583 `ThreadPool.__init__(self, nworkers, name=\"ThreadPool\", daemon=False, …)`, :639–640 `if not daemon: atexit.register(self.shutdown)`"],
   },
   {
     checks: ["sigint.open-streams"],
@@ -93,7 +93,7 @@ const SEED_CAUSES: SeedCause[] = [
     status: ["fail", "timeout"],
     cause:
       "on Ctrl-C gunicorn stops quickly: the worker exits 0.1 s after the signal (sys.exit in handle_quit), and the streams' greenlets die with it, so each connection is closed without the chunked body's last chunk",
-    upstream: ["gunicorn 20.1.0 gunicorn/workers/base.py:193–198 `handle_quit`: `time.sleep(0.1)`; `sys.exit(0)`"],
+    upstream: ["gunicorn 20.1.0 gunicorn/workers/base.py:193–198 `handle_quit`: `time.sleep(0.1)`; `sys.exit(0)`", "gunicorn 20.1.0 gunicorn/workers/ggevent.py:133–136: the gevent worker runs it in a spawned greenlet"],
   },
   {
     checks: ["sigterm.open-streams"],
@@ -108,7 +108,7 @@ const SEED_CAUSES: SeedCause[] = [
     targets: ["gunicorn-sync", "gunicorn-gevent"],
     status: ["fail", "timeout"],
     cause: "SIGTERM is gunicorn's graceful stop: the arbiter sends SIGTERM to the workers and waits up to graceful_timeout (30 s) for their requests to finish, which a stream never does (the sync worker also serves one stream at a time)",
-    upstream: ["gunicorn 20.1.0 gunicorn/arbiter.py:370–393 `stop(graceful=True)`: `limit = time.time() + self.cfg.graceful_timeout`"],
+    upstream: ["gunicorn 20.1.0 gunicorn/arbiter.py:370–395 `stop(graceful=True)`: `limit = time.time() + self.cfg.graceful_timeout`, then `self.kill_workers(signal.SIGKILL)`"],
   },
   {
     checks: NEEDS_SECOND_REQUEST,
@@ -131,16 +131,16 @@ const SEED_CAUSES: SeedCause[] = [
     targets: ["cherrypy", "waitress", "paste", "gunicorn-gevent"],
     status: ["fail", "timeout"],
     cause:
-      "a WSGI server learns that the client left only when a write to it fails; it then calls the iterable's close(). The seed's generator writes only when it has an event or its heartbeat is due (every 5 s), and after a FIN the first write still succeeds, so a stream closed while idle is dropped only after one or two heartbeats (measured by hand: 9.8 s; waitress 14.8 s), beyond the check's bound. Waitress offers a poll for it, which the seed's app does not use",
+      "a WSGI server learns that the client left only when a write to it fails; it then calls the iterable's close(). The seed's generator writes only when it has an event or its heartbeat is due (every 5 s), and after a FIN the first write still succeeds, so a stream closed while idle is dropped only after one or two heartbeats (measured by hand: 9.8 s; waitress 14.8 s), beyond the check's bound. Waitress offers a poll for it, which the seed's app does not use and which would not work under bottle's adapter anyway (it needs channel_request_lookahead above its default 0)",
     upstream: [NO_DISCONNECT_NOTICE, "servers/seed/README.md, \"Observed behaviour\""],
   },
   {
     checks: ["disconnect.quiet"],
-    targets: ["cherrypy", "waitress", "paste"],
+    targets: ["waitress"],
     status: ["fail", "timeout"],
     cause:
-      "each stream closed while idle keeps its worker thread until a write fails (see disconnect.cancel), so after as many idle disconnects as the pool has threads (cheroot 10, waitress 4, Paste 10) the next stream is not served and the check cannot go on",
-    upstream: ["cheroot 9.0.0 cheroot/wsgi.py:42 `numthreads=10`", "waitress 2.1.2 waitress/adjustments.py:153 `threads = 4`", "Paste 3.5.2 paste/httpserver.py:1155 `nworkers=10`"],
+      "each stream closed while idle keeps its worker thread until a write fails (see disconnect.cancel), so once waitress's 4 threads hold such streams the next stream is not served and the check cannot go on",
+    upstream: ["waitress 2.1.2 waitress/adjustments.py:153 `threads = 4`"],
   },
   {
     checks: ["flush.headers"],

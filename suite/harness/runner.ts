@@ -10,7 +10,7 @@ import { closeAllEngines } from "./browsers/engine.ts";
 import { machineInfo, type MachineInfo } from "./machine.ts";
 import { missingDebianPackages, missingPackagesReason } from "./debian-packages.ts";
 import { signalDispositions, type SignalDispositions } from "./signal-dispositions.ts";
-import { relative } from "node:path";
+import { basename, relative } from "node:path";
 import { libraryVersions, ROOT, type Target } from "./targets.ts";
 
 export interface RunInfo {
@@ -52,7 +52,8 @@ export interface TargetResults {
 }
 
 export function runtimeVersion(target: Target): string {
-  if (target.command.length === 0) return "unknown";
+  // Only a known runtime's binary is asked: a user's `./start.sh --version` might start the server.
+  if (target.command.length === 0 || !/^(node|deno|bun|bun\.exe|python3?(\.\d+)?)$/.test(basename(target.command[0]!))) return "unknown";
   try {
     // `node --version`, `bun --version`, `deno --version`, `python3 --version` ("Python 3.11.2").
     const out = execFileSync(target.command[0]!, ["--version"], { cwd: target.cwd, encoding: "utf8", timeout: 10_000, stdio: ["ignore", "pipe", "pipe"] });
@@ -150,7 +151,8 @@ export async function runChecks(
   checks: readonly Check[],
   options: { concurrency?: number; onResult?: (result: CheckResult) => void } = {},
 ): Promise<CheckResult[]> {
-  const concurrency = options.concurrency ?? 4;
+  // A server on a fixed port can run only once at a time: its checks go one after the other.
+  const concurrency = target.port !== undefined && target.command.length > 0 ? 1 : (options.concurrency ?? 4);
   const results = new Map<string, CheckResult>();
   const record = (result: CheckResult) => {
     results.set(result.id, result);

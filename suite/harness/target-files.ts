@@ -107,7 +107,10 @@ export function readTargetFile(path: string): TargetFile {
   if (raw.url !== undefined) {
     const url = string("url");
     if (!/^http:\/\//.test(url)) throw bad("url", "must be an http:// URL");
+    // The suite neither starts nor reads a server it did not start: it can only be a black box.
+    if (offers.length) throw bad("offers", "cannot be given with \"url\": a server the suite did not start is a black box");
   }
+  if (raw.port !== undefined && ready === "record") throw bad("port", 'is used only with "ready": "port" (a `listening` record names its own port)');
   const entry = raw.entry === undefined ? undefined : resolve(dir, string("entry"));
   if (entry && !existsSync(entry)) throw bad("entry", `names ${entry}, which does not exist`);
   const cwd = resolve(dir, string("cwd", "."));

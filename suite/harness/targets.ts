@@ -146,6 +146,14 @@ export function parseTargetId(id: string): { name: string; version?: string; fla
   return { name, flags, ...(at > 0 ? { version: id.slice(at + 1) } : {}) };
 }
 
+/** The name a target's runs go by: a target file's `name` for its path, the id itself otherwise. */
+export function targetName(id: string): string {
+  if (!id.startsWith("url:") && !id.startsWith("fixture:") && (id.endsWith(".json") || id.includes("/"))) {
+    return readTargetFile(resolve(process.env.SSE_CALLER_DIR ?? process.cwd(), id)).name;
+  }
+  return id;
+}
+
 /** The target that `id` names: a built-in, a target file's path, `url:<url>` or `fixture:<name>`. */
 export function resolveTarget(id: string): Target {
   if (id.startsWith("fixture:")) {
@@ -231,7 +239,8 @@ function fromFile(file: TargetFile, id: string, buildCommand = true): Target {
     ready: file.ready,
     ...(file.port !== undefined ? { port: file.port } : {}),
     events: file.events ?? "/events",
-    offers: new Set<Capability>(file.command || file.entry ? file.offers : []),
+    // The suite starts what a command or an entry names: `process` comes with it.
+    offers: new Set<Capability>(["process", ...file.offers]),
     ...(file.serverVersion ? { serverVersion: file.serverVersion } : {}),
     ...(file.debianPackages ? { debianPackages: file.debianPackages } : {}),
     file: file.file,
@@ -247,8 +256,10 @@ function urlTarget(id: string, url: string, events?: string): Target {
     throw new UnknownTargetError(`${JSON.stringify(url)} is not a URL: give url:http://127.0.0.1:8080/events`);
   }
   if (parsed.protocol !== "http:") throw new UnknownTargetError(`${url}: only http:// URLs can be measured (the raw client speaks HTTP/1.1 over TCP)`);
-  if (!["127.0.0.1", "localhost", "[::1]"].includes(parsed.hostname)) {
-    throw new UnknownTargetError(`${url}: the suite measures servers on this machine (127.0.0.1, localhost); timings over a network would be the network's`);
+  // The raw client and the control requests connect to 127.0.0.1: a server on this machine's IPv4
+  // loopback (localhost meaning the same), where timings are the server's, not a network's.
+  if (!["127.0.0.1", "localhost"].includes(parsed.hostname)) {
+    throw new UnknownTargetError(`${url}: the suite measures servers on this machine's IPv4 loopback (127.0.0.1 or localhost); timings over a network would be the network's`);
   }
   return {
     ...base(id, id, "yours"),

@@ -86,7 +86,8 @@ export function publish(options: PublishOptions = {}): Published {
   for (const target of named ?? []) {
     if (!existsSync(runFile(target, { dir: runsDir }))) throw new ResultsMissingError(`no full run of ${target} in ${runsDir}: run ./run-test.sh ${target} first`);
   }
-  const runNames = named ? named.map((t) => runFileName(t)) : available.filter(isFullRun);
+  // A server of the user's own (a target file's `table: "yours"`, a url: target) is published only when named.
+  const runNames = named ? named.map((t) => runFileName(t)) : available.filter(isFullRun).filter((name) => readRun(join(runsDir, name)).run.table !== "yours");
   // Matrices, bisect logs and the bench are published whole with any publish that finds them newer.
   const extras = named ? [] : available.filter((name) => /^(matrix-.*\.(md|json)|bisect-.*\.json|bench\.json)$/.test(name));
   mkdirSync(resultsDir, { recursive: true });

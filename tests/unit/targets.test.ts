@@ -106,3 +106,16 @@ describe("url: targets", () => {
 test("an unknown target names every kind of target there is", () => {
   expect(() => resolveTarget("nope")).toThrow(/known: node, deno, bun, .*waitress.*a target file's path \(path\/to\/target\.json\), or url:http:\/\/host:port\/path/);
 });
+
+describe("a target file also", () => {
+  test("implies process for a command: the suite starts what it names", () => {
+    expect([...resolveTarget(testdata("command-offers-nothing")).offers]).toEqual(["process"]);
+  });
+
+  test.each([
+    ["url-with-offers", /"offers" cannot be given with "url": a server the suite did not start is a black box/],
+    ["port-with-record", /"port" is used only with "ready": "port"/],
+  ])("%s is refused", (name, message) => {
+    expect(() => readTargetFile(testdata(name))).toThrow(message);
+  });
+});
