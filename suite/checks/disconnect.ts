@@ -35,6 +35,9 @@ interface Observation {
   notServed?: string;
 }
 
+/** Bound on the wait for an idle stream's opening (its head, its retry:) before the close. */
+const IDLE_SETTLE_MS = 1000;
+
 /** Server settings for a moment: idle means the next event is far away; writing, one every 20 ms. */
 function envFor(moment: Moment): Record<string, string> {
   return { SSE_PRODUCER_MS: moment === "writing" ? "20" : "0" };
@@ -49,6 +52,14 @@ async function observeClose(server: ServerProcess, variant: Variant, mitigations
   const { client, sub } = opened;
   if (variant.moment === "writing") await client.waitForEvent(() => true, 3000, "first event");
   if (variant.moment === "before-first-event") await client.waitForHead(3000);
+  // Idle: the server has written what it had (the head, and with mitigations the opening retry:) and
+  // waits for the next event. Closing before that raced the server's first write, which a server
+  // that learns of a close only from a failed write (WSGI) then noticed at once, or not for seconds.
+  // A server that holds its head back until the first event (mitigations off) is idle without one:
+  // the wait is bounded.
+  if (variant.moment === "idle") {
+    await client.waitUntil(() => (mitigations ? client.retries.length > 0 : client.head !== undefined), IDLE_SETTLE_MS, "the stream's opening").catch(() => {});
+  }
   const isOurs = (r: ServerRecord) => r.type === recordType && r.sub === sub;
   const record = server.nextRecord(isOurs, OBSERVE_MS, `${recordType} for subscriber ${sub}`).catch(() => undefined);
   const closedAt = variant.close === "fin" ? client.closeFin() : client.closeRst();
