@@ -145,7 +145,8 @@ class EventDispatcher:
         self.main_queue = queue.Queue()
         self.clients = weakref.WeakValueDictionary()  # sub id -> ContentGenerator
         self.lives = {}  # sub id -> _Life, for the subscribers still counted
-        self.lock = threading.Lock()
+        # Re-entrant: a generator freed while a thread holds the lock runs _collected -> end() in that thread.
+        self.lock = threading.RLock()
         self.next_sub = 1
         self.last_id = 0
         # Highest id the fan-out thread has copied to the client queues: a new subscriber gets the
@@ -201,6 +202,12 @@ class EventDispatcher:
                 targets = list(self.clients.values())
             for client in targets:
                 client._offer(encoded)
+            # Drop the strong references here, outside the lock: the last reference to a generator the
+            # server has let go frees it, and its weakref.finalize (_collected) takes the lock. Dropped
+            # by the next iteration's assignment, inside `with self.lock`, that deadlocked this thread,
+            # and every publish after it (seen 2026-12-01: disconnect.quiet stopped at its 8th stream,
+            # /control/publish hung, on cheroot, Paste and gevent).
+            targets = client = None
 
     def _overflow(self, life, client_queue):
         """The seed's behaviour: the message that does not fit is dropped, and it says so."""
