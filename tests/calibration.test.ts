@@ -8,7 +8,7 @@
 import { afterAll, describe, expect, test } from "vitest";
 import { closeAllEngines } from "../suite/harness/browsers/engine.ts";
 import { runCheck, type CheckResult } from "../suite/harness/check.ts";
-import { resolveTarget } from "../suite/harness/targets.ts";
+import { resolveTarget, type Target } from "../suite/harness/targets.ts";
 import { ALL_CHECKS } from "../suite/checks/registry.ts";
 
 /** The control: a server with no flaw, which every check must pass. */
@@ -38,6 +38,21 @@ describe("calibration", () => {
           const result = await runCheck(check, resolveTarget(`fixture:${fixture}`));
           expect(["fail", "timeout"], explain(result)).toContain(result.status);
           expect(result.message, explain(result)).toMatch(because);
+        });
+      }
+      // As a black box: the fixture offers nothing but its process, its own events every 100 ms.
+      const blackBox = (id: string): Target => ({ ...resolveTarget(id), offers: new Set(["process"]), cadenceMs: 100 });
+      for (const [fixture, because] of Object.entries(check.blackBoxCalibration ?? {})) {
+        test(`flags the fixture ${fixture}, run as a black box, for its flaw`, async () => {
+          const result = await runCheck(check, blackBox(`fixture:${fixture}`));
+          expect(["fail", "timeout"], explain(result)).toContain(result.status);
+          expect(result.message, explain(result)).toMatch(because);
+        });
+      }
+      if (check.blackBoxCalibration) {
+        test(`passes on ${FLAWLESS} run as a black box`, async () => {
+          const result = await runCheck(check, blackBox(FLAWLESS));
+          expect(result.status, explain(result)).toBe("pass");
         });
       }
       for (const target of new Set([...(check.passesOn ?? ["node"]), FLAWLESS])) {

@@ -37,9 +37,12 @@ describe("a server outside the repository", () => {
     expect(statusOf(stdout, "protocol.headers")).toBe("pass");
     expect(statusOf(stdout, "protocol.retry")).toBe("pass");
     expect(statusOf(stdout, "sigint.idle")).toBe("pass");
+    // Its own events, every second as its file states: flushed one by one, to two streams at once.
+    expect(statusOf(stdout, "flush.per-event")).toBe("pass");
+    expect(statusOf(stdout, "concurrency.two")).toBe("pass");
     expect(statusOf(stdout, "disconnect.cancel")).toBe("skip");
     expect(stdout).toMatch(/needs records \(observation records on stdout.*which own-server does not offer/);
-    expect(stdout).toMatch(/^3 passed, 0 failed, 37 skipped$/m);
+    expect(stdout).toMatch(/^5 passed, 0 failed, 35 skipped$/m);
     expect(code).toBe(0);
     const results = JSON.parse(readFileSync(join(runs, "own-server.json"), "utf8")) as TargetResults;
     expect(results.run.targetFile).toBe(join(home, "target.json"));
@@ -51,11 +54,13 @@ describe("a server outside the repository", () => {
     const server = spawn("python3", ["server.py"], { cwd: home, env: { ...process.env, PORT: String(port) }, stdio: "ignore" });
     try {
       await withTimeout(waitForPort(port), 10_000, "the hand-started server's port");
-      const { stdout, code } = runTest([`url:http://127.0.0.1:${port}/events`, "--only", "protocol.*", "--only", "sigint.idle"], home);
+      const { stdout, code } = runTest([`url:http://127.0.0.1:${port}/events`, "--only", "protocol.*", "--only", "sigint.idle", "--only", "flush.per-event"], home);
       expect(statusOf(stdout, "protocol.headers")).toBe("pass");
       expect(statusOf(stdout, "protocol.retry")).toBe("pass");
       expect(statusOf(stdout, "sigint.idle")).toBe("skip");
       expect(stdout).toMatch(/needs process \(the suite starts the server's process/);
+      expect(statusOf(stdout, "flush.per-event")).toBe("skip");
+      expect(stdout).toMatch(/needs the cadence of the server's own events/);
       expect(code).toBe(0);
       expect(server.exitCode, "the suite never signals a server it did not start").toBeNull();
     } finally {

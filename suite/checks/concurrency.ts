@@ -3,7 +3,8 @@
  * event? Seed row "handles concurrent requests".
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { censored, type Check, fail, measured, pass, type Verdict } from "../harness/check.ts";
+import { censored, type Check, type CheckContext, fail, measured, pass, skip, type Verdict } from "../harness/check.ts";
+import { awaitOwnEvents, isBlackBox, NO_CADENCE, ownEventsBoundMs, startBlackBox } from "./lib/own-events.ts";
 import { health, publish, stats } from "../harness/control.ts";
 import type { RawSseClient } from "../harness/raw-client.ts";
 import type { ServerProcess } from "../harness/server-process.ts";
@@ -72,12 +73,32 @@ const TWO_EVENTS = 10;
 /** How long both streams get to receive every event once the last was published. */
 const TWO_DELIVERY_MS = 2000;
 
+/** Own events each of two simultaneous streams must receive from a black box. */
+const OWN_EVENTS_EACH = 3;
+
+/** concurrency.two on a black box: two streams opened at once, each must get the server's own events. */
+async function twoStreamsOfOwnEvents(ctx: CheckContext): Promise<Verdict> {
+  const cadenceMs = ctx.target.cadenceMs;
+  if (cadenceMs === undefined) return skip(NO_CADENCE);
+  const server = await startBlackBox(ctx, cadenceMs);
+  const clients = await Promise.all([server.connect(), server.connect()]);
+  const boundMs = ownEventsBoundMs(cadenceMs, OWN_EVENTS_EACH);
+  const counts = await Promise.all(clients.map((c) => awaitOwnEvents(c, OWN_EVENTS_EACH, boundMs)));
+  const figure = measured(Math.min(OWN_EVENTS_EACH, ...counts));
+  const evidence = { cadenceMs, ownEvents: counts, heads: clients.map((c) => c.head?.statusLine ?? null) };
+  const short = counts.map((n, i) => ({ n, stream: i + 1 })).filter((s) => s.n < OWN_EVENTS_EACH);
+  if (short.length) {
+    return fail(`two simultaneous streams: ${short.map((s) => `stream ${s.stream} got ${s.n} own events`).join(", ")} within ${boundMs} ms (stated cadence ${cadenceMs} ms)`, figure, evidence);
+  }
+  return pass(`both simultaneous streams received ${OWN_EVENTS_EACH} own events (stated cadence ${cadenceMs} ms)`, figure, evidence);
+}
+
 export const concurrencyTwo: Check = {
   id: "concurrency.two",
   group: "C",
   kind: "outcome",
-  needs: ["records", "control"],
-  passes: "two simultaneous streams both receive every event (the seed's minimum)",
+  needs: [],
+  passes: "two simultaneous streams both receive every event (the seed's minimum). A black box: both receive 3 of its own events",
   seed: "handles concurrent requests",
   bounds: { eventsCount: TWO_EVENTS, deliveryMs: TWO_DELIVERY_MS },
   figure: { unit: "count", label: "events received by both" },
@@ -85,8 +106,12 @@ export const concurrencyTwo: Check = {
     "one-connection-at-a-time": /the server counted 1 subscriber\(s\) of 2 connected streams/,
     "shared-queue-splits-events": /not every event reached both streams/,
   },
+  blackBoxCalibration: {
+    "one-connection-at-a-time": /^two simultaneous streams: stream [12] got 0 own events within/,
+  },
   timeoutMs: 30_000,
   async run(ctx) {
+    if (isBlackBox(ctx.target)) return twoStreamsOfOwnEvents(ctx);
     const server = await ctx.start({ env: ENV });
     // Both at once, as two browser tabs would: neither waits for the other's response.
     const { clients, problem } = await openClients(server, 2, 2);

@@ -9,7 +9,8 @@
  * Bun batches stream chunks as it likes (oven-sh/bun#13944): the client parses SSE frames and never
  * counts on one read per event, except where a check asks exactly that ("one at a time").
  */
-import { censored, type Check, fail, measured, pass, setUpStep } from "../harness/check.ts";
+import { censored, type Check, type CheckContext, fail, measured, pass, setUpStep, skip, type Verdict } from "../harness/check.ts";
+import { awaitOwnEvents, isBlackBox, NO_CADENCE, ownEventsBoundMs, startBlackBox } from "./lib/own-events.ts";
 import { openStream, publish, type OpenedStream } from "../harness/control.ts";
 import type { RawSseClient, ReceivedEvent } from "../harness/raw-client.ts";
 import type { ServerProcess } from "../harness/server-process.ts";
@@ -105,23 +106,54 @@ export const flushHeaders: Check = {
   },
 };
 
+/** Own events a black box must send, each in a read of its own, for flush.per-event. */
+const OWN_EVENTS = 6;
+
+/**
+ * flush.per-event on a black box: nothing can be published, so its own events are judged. Flushed
+ * per event, each arrives in a read of its own; a buffering server delivers several in one. The
+ * figure is the worst lateness against the stated cadence (an event's gap minus the cadence).
+ */
+async function flushOwnEvents(ctx: CheckContext): Promise<Verdict> {
+  const cadenceMs = ctx.target.cadenceMs;
+  if (cadenceMs === undefined) return skip(NO_CADENCE);
+  const server = await startBlackBox(ctx, cadenceMs);
+  const client = await server.connect();
+  const boundMs = ownEventsBoundMs(cadenceMs, OWN_EVENTS);
+  const received = await awaitOwnEvents(client, OWN_EVENTS, boundMs);
+  const events = client.events.slice(0, OWN_EVENTS);
+  const gaps = events.slice(1).map((e, i) => round(e.at - events[i]!.at, 2));
+  // The raw client stamps every event with the read that completed it: one stamp, one read.
+  const batched = events.slice(1).filter((e, i) => e.at === events[i]!.at).map((_, i) => i + 2);
+  const evidence = { cadenceMs, gapsMs: gaps, batchedWithPrevious: batched, reads: client.bodyChunks.length };
+  if (received < OWN_EVENTS) return fail(`only ${received} own events within ${boundMs} ms (stated cadence ${cadenceMs} ms)`, censored(boundMs), evidence);
+  const figure = measured(Math.max(0, ...gaps.map((g) => round(g - cadenceMs, 2))));
+  if (batched.length) return fail(`own events ${batched.join(", ")} (of ${OWN_EVENTS}) arrived in one read with the event before`, figure, evidence);
+  return pass(`${OWN_EVENTS} own events every ${cadenceMs} ms, each in its own read (gaps ${gaps.join(", ")} ms)`, figure, evidence);
+}
+
 export const flushPerEvent: Check = {
   id: "flush.per-event",
   group: "B",
   kind: "outcome",
-  needs: ["records", "control"],
-  passes: "10 events published 100 ms apart each reach the client within 30 ms of publication, one at a time",
+  needs: [],
+  passes:
+    "10 events published 100 ms apart each reach the client within 30 ms of publication, one at a time. A black box (no records, no control): 6 of its own events, at its stated cadence, each in a read of its own",
   seed: "properly sends chunks",
   bounds: { delayMs: EVENT_BOUND_MS, observeMs: EVENT_OBSERVE_MS, eventsCount: PER_EVENT_COUNT, spacingMs: PER_EVENT_SPACING_MS },
   figure: { unit: "ms", label: "worst delay", bound: "delayMs" },
   calibration: {
     "buffers-events": /^later than 30 ms after publication/,
   },
+  blackBoxCalibration: {
+    "buffers-events": /^own events .* arrived in one read with the event before/,
+  },
   timeoutMs: 20_000,
   // Alone: on a 2-core machine, servers starting beside it add 20-30 ms to a POST now and then
   // (measured), which would be the neighbours' figure, not the runtime's.
   exclusive: true,
   async run(ctx) {
+    if (isBlackBox(ctx.target)) return flushOwnEvents(ctx);
     const server = await ctx.start({ env: QUIET });
     const { client } = await openWarmStream(server);
     const sent: { id: number; sentAt: number; roundTripMs: number }[] = [];

@@ -108,6 +108,12 @@ export interface Check {
    */
   calibration: Record<string, RegExp>;
   /**
+   * For a check that also judges a black box (its own events, CONTRACT.md level 1): fixtures it must
+   * flag when each runs as a black box (offering only `process`, its own events every 100 ms), and
+   * the flawless fixture, run so, must pass.
+   */
+  blackBoxCalibration?: Record<string, RegExp>;
+  /**
    * Targets where the check must pass, showing that it can (default: the reference app on `node`).
    * A fact that no runtime satisfies names a fixture that does.
    */

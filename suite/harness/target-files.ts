@@ -45,6 +45,8 @@ export interface TargetFile {
   offers: Capability[];
   /** A command that prints the server's version (its first line), for the column's header. */
   serverVersion?: string[];
+  /** The interval of the server's own events, ms: a black box's flush and concurrency checks need it. */
+  cadenceMs?: number;
   /** Debian packages the server needs; without them its checks skip with the install command. */
   debianPackages?: string[];
   /** The file it came from. */
@@ -53,7 +55,7 @@ export interface TargetFile {
 
 export const TARGETS_DIR = join(ROOT, "targets");
 
-const KNOWN_FIELDS = new Set(["$comment", "name", "table", "column", "runtime", "server", "framework", "entry", "command", "url", "unavailable", "cwd", "env", "ready", "port", "events", "offers", "serverVersion", "debianPackages"]);
+const KNOWN_FIELDS = new Set(["$comment", "name", "table", "column", "runtime", "server", "framework", "entry", "command", "url", "unavailable", "cwd", "env", "ready", "port", "events", "offers", "serverVersion", "debianPackages", "cadenceMs"]);
 
 /** Reads and validates a target file; every mistake is named with the file and field. */
 export function readTargetFile(path: string): TargetFile {
@@ -118,6 +120,10 @@ export function readTargetFile(path: string): TargetFile {
   const command = strings("command");
   const serverVersion = strings("serverVersion");
   const debianPackages = strings("debianPackages");
+  const cadenceMs = raw.cadenceMs;
+  if (cadenceMs !== undefined && (typeof cadenceMs !== "number" || !Number.isInteger(cadenceMs) || cadenceMs < 10 || cadenceMs > 60_000)) {
+    throw bad("cadenceMs", "must be the interval of the server's own events in ms, 10 to 60000");
+  }
   return {
     name,
     table: table as TableName,
@@ -137,6 +143,7 @@ export function readTargetFile(path: string): TargetFile {
     offers: offers as Capability[],
     ...(serverVersion ? { serverVersion } : {}),
     ...(debianPackages ? { debianPackages } : {}),
+    ...(cadenceMs !== undefined ? { cadenceMs: cadenceMs as number } : {}),
     file,
   };
 }

@@ -57,6 +57,8 @@ export interface Target {
   serverVersion?: string[];
   /** Debian packages the server needs (its checks skip without them). */
   debianPackages?: string[];
+  /** The interval of a black box's own events, ms (its target file's `cadenceMs`). */
+  cadenceMs?: number;
   /** The target file it came from, if any. */
   file?: string;
 }
@@ -226,7 +228,18 @@ function base(id: string, name: string, table: TableName): Omit<Target, "runtime
 /** The target a file declares; `command` is left to the caller for a runtime target. */
 function fromFile(file: TargetFile, id: string, buildCommand = true): Target {
   if (file.unavailable) throw new UnavailableTargetError(`${file.name} cannot run here: ${file.unavailable}`);
-  if (file.url) return { ...urlTarget(id, file.url, file.events), name: file.name, server: file.server, framework: file.framework, runtime: file.runtime, table: file.table, file: file.file };
+  if (file.url) {
+    return {
+      ...urlTarget(id, file.url, file.events),
+      name: file.name,
+      server: file.server,
+      framework: file.framework,
+      runtime: file.runtime,
+      table: file.table,
+      ...(file.cadenceMs !== undefined ? { cadenceMs: file.cadenceMs } : {}),
+      file: file.file,
+    };
+  }
   const command = file.command ?? (buildCommand ? runtimeCommand(file.runtime as RuntimeName, file.entry!) : []);
   return {
     ...base(id, file.name, file.table),
@@ -243,6 +256,7 @@ function fromFile(file: TargetFile, id: string, buildCommand = true): Target {
     offers: new Set<Capability>(["process", ...file.offers]),
     ...(file.serverVersion ? { serverVersion: file.serverVersion } : {}),
     ...(file.debianPackages ? { debianPackages: file.debianPackages } : {}),
+    ...(file.cadenceMs !== undefined ? { cadenceMs: file.cadenceMs } : {}),
     file: file.file,
   };
 }

@@ -50,6 +50,7 @@ describe("a target file", () => {
     expect(target.ready).toBe("port");
     expect([...target.offers]).toEqual(["process"]);
     expect(target.table).toBe("yours");
+    expect(target.cadenceMs).toBe(1000);
   });
 
   test.each([
@@ -115,6 +116,7 @@ describe("a target file also", () => {
   test.each([
     ["url-with-offers", /"offers" cannot be given with "url": a server the suite did not start is a black box/],
     ["port-with-record", /"port" is used only with "ready": "port"/],
+    ["bad-cadence", /"cadenceMs" must be the interval of the server's own events in ms, 10 to 60000/],
   ])("%s is refused", (name, message) => {
     expect(() => readTargetFile(testdata(name))).toThrow(message);
   });
