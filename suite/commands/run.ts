@@ -12,7 +12,8 @@ import type { Check } from "../harness/check.ts";
 import { browsersOption, checksOption, concurrencyOption, runCommand, UsageError } from "../harness/command.ts";
 import { writeRun } from "../harness/run-files.ts";
 import { runTarget, type TargetResults } from "../harness/runner.ts";
-import { resolveTarget, ROOT, TARGET_NAMES, type Target } from "../harness/targets.ts";
+import { resolveTarget, TARGET_NAMES, type Target } from "../harness/targets.ts";
+import { TARGETS_DIR } from "../harness/target-files.ts";
 import { resultLine } from "./result-line.ts";
 
 interface RunOptions {
@@ -62,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
     if (targets.length !== 1) throw new UsageError("--print-command takes one target");
     // `serve` execs this command in the checkout: only a built-in target's command runs there as is.
     const target = targets[0]!;
-    if (target.command.length === 0 || target.cwd !== ROOT || Object.keys(target.env).length > 0) {
+    if (target.command.length === 0 || !target.file?.startsWith(TARGETS_DIR + "/") || Object.keys(target.env).length > 0) {
       throw new UsageError(`serve runs the built-in targets (${TARGET_NAMES.join(", ")}); start ${target.id} yourself, as its target file says`);
     }
     process.stdout.write(targets[0]!.command.join("\0") + "\0");
