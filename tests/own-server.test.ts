@@ -9,7 +9,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { freePort } from "../suite/harness/server-process.ts";
+import { freePort, untilPortAccepts } from "../suite/harness/server-process.ts";
 import { ROOT } from "../suite/harness/targets.ts";
 import { withTimeout } from "../suite/harness/wait.ts";
 import type { TargetResults } from "../suite/harness/runner.ts";
@@ -53,7 +53,7 @@ describe("a server outside the repository", () => {
     const port = await freePort();
     const server = spawn("python3", ["server.py"], { cwd: home, env: { ...process.env, PORT: String(port) }, stdio: "ignore" });
     try {
-      await withTimeout(waitForPort(port), 10_000, "the hand-started server's port");
+      await withTimeout(untilPortAccepts(port), 10_000, "the hand-started server's port");
       const { stdout, code } = runTest([`url:http://127.0.0.1:${port}/events`, "--only", "protocol.*", "--only", "sigint.idle", "--only", "flush.per-event"], home);
       expect(statusOf(stdout, "protocol.headers")).toBe("pass");
       expect(statusOf(stdout, "protocol.retry")).toBe("pass");
@@ -68,18 +68,6 @@ describe("a server outside the repository", () => {
     }
   }, 150_000);
 });
-
-async function waitForPort(port: number): Promise<void> {
-  const { connect } = await import("node:net");
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, "127.0.0.1", () => (socket.destroy(), resolve(true)));
-      socket.once("error", () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 test("the example's files are where the README says", () => {
   expect(existsSync(join(ROOT, "examples/own-server/target.json"))).toBe(true);

@@ -177,31 +177,12 @@ export class ServerProcess {
       const listening = await this.waitForRecord((r) => r.type === "listening", timeoutMs, "readiness line");
       this.port = Number(listening.port);
     } else {
-      await withTimeout(Promise.race([this.portAccepts(), this.exited.then((exit) => {
+      await withTimeout(Promise.race([untilPortAccepts(this.port, () => this.hasExited), this.exited.then((exit) => {
         throw new Error(`server exited (code ${exit.code}, signal ${exit.signal}) before its port ${this.port} accepted a connection`);
       })]), timeoutMs, `port ${this.port} accepting connections`);
     }
     if (this.child?.pid !== undefined) this.dispositions = signalDispositions(this.child.pid);
     return this;
-  }
-
-  /**
-   * Resolves once a TCP connect to the port succeeds. A port has no event to wait on: each refused
-   * attempt is retried after a short pause, and the caller bounds the whole.
-   */
-  private async portAccepts(): Promise<void> {
-    for (;;) {
-      const accepted = await new Promise<boolean>((resolve) => {
-        const socket = connect(this.port, "127.0.0.1");
-        socket.once("connect", () => {
-          socket.destroy();
-          resolve(true);
-        });
-        socket.once("error", () => resolve(false));
-      });
-      if (accepted || this.hasExited) return;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
   }
 
   signal(sig: NodeJS.Signals): number {
@@ -317,6 +298,26 @@ export async function startServer(target: Target, options: StartOptions = {}): P
     const why = error instanceof TimeoutError ? "did not announce readiness" : `failed to start: ${(error as Error).message}`;
     throw new StartupError(`${target.id} ${why}${detail ? `\n${detail}` : ""}`);
   }
+}
+
+/**
+ * Resolves once a TCP connect to `port` on 127.0.0.1 succeeds (or `stop()` says to give up). A port
+ * has no event to wait on: each refused attempt is retried after a short pause; the caller bounds
+ * the whole.
+ */
+export async function untilPortAccepts(port: number, stop: () => boolean = () => false): Promise<void> {
+  while (!(await portAccepts(port)) && !stop()) await new Promise((resolve) => setTimeout(resolve, 25));
+}
+
+function portAccepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
 }
 
 /** A port free on 127.0.0.1 right now, for a server that cannot take PORT=0 and say which it got. */
