@@ -10,8 +10,11 @@ const sse = prepareServer({
   // on that alone; `--unstable-no-legacy-abort` (denoland/deno#28371) would fix the signal instead.
   requestSignal: false,
 });
+// With SSE_TLS_CERT and SSE_TLS_KEY, Deno.serve speaks TLS and offers HTTP/2 by ALPN.
+const { tlsCert, tlsKey } = sse.config;
+const tls = tlsCert && tlsKey ? { cert: Deno.readTextFileSync(tlsCert), key: Deno.readTextFileSync(tlsKey) } : {};
 const server = Deno.serve(
-  { hostname: sse.config.host, port: sse.config.port, onListen: ({ port }) => sse.listening(port) },
+  { hostname: sse.config.host, port: sse.config.port, onListen: ({ port }) => sse.listening(port), ...tls },
   sse.app.fetch,
 );
 

@@ -14,6 +14,7 @@ import { createElysiaApp } from "../src/elysia-app.ts";
 import { prepareServer } from "../src/server.ts";
 import target from "../targets/elysia-node.json" with { type: "json" };
 import { closeEachConnectionOnceIdle } from "./shared/close-idle-connections.ts";
+import { setNodeTimeouts } from "./shared/node-timeouts.ts";
 
 const sse = prepareServer(target);
 const app = createElysiaApp(sse, { adapter: node() });
@@ -41,7 +42,10 @@ app.listen(
     // The callback runs before srvx has bound the port (it reports the requested port, 0).
     srvx = (info as unknown as { raw: SrvxServer }).raw;
     void srvx.ready().then((server) => {
-      if (server.node?.server) closeEachConnectionOnceIdle(server.node.server as Server, () => stopping);
+      if (server.node?.server) {
+        setNodeTimeouts(server.node.server as Server, sse.config.nodeTimeoutsMs);
+        closeEachConnectionOnceIdle(server.node.server as Server, () => stopping);
+      }
       const address = server.node?.server?.address();
       sse.listening(typeof address === "object" && address ? address.port : Number(new URL(server.url!).port));
     });

@@ -3,11 +3,14 @@
  * control endpoints.
  */
 import { Hono, type Context } from "hono";
+import { compress } from "hono/compress";
 import { DispatcherClosedError, type EventDispatcher } from "./dispatcher.ts";
 import { eventStreamHeaders, openEventStream, type EventsRouteOptions } from "./events-route.ts";
 import type { Platform } from "./platform.ts";
 import { demoPage } from "./demo-page.ts";
 import { SseEncodingError } from "./sse.ts";
+import type { Observer } from "./observations.ts";
+import { probeResponse } from "./probes.ts";
 
 export interface AppOptions {
   dispatcher: EventDispatcher;
@@ -25,6 +28,10 @@ export interface AppOptions {
   corsOrigins?: readonly string[];
   /** See EventsRouteOptions.requestSignal. */
   requestSignal?: EventsRouteOptions["requestSignal"];
+  /** Hono's `compress()` app-wide (SSE_COMPRESS=1), as many apps mount it. */
+  compress?: boolean;
+  /** The observation channel, for the probes (src/probes.ts). */
+  observe?: Observer;
 }
 
 const MAX_GENERATED_BYTES = 64 * 1024 * 1024;
@@ -33,6 +40,8 @@ export function createApp(options: AppOptions): Hono {
   const { dispatcher, platform } = options;
   const app = new Hono();
   const startedAt = performance.now();
+  // It leaves text/event-stream and `no-transform` responses alone (hono src/utils/compress.ts).
+  if (options.compress) app.use(compress());
 
   app.get("/", (c) => c.html(demoPage));
 
@@ -44,6 +53,11 @@ export function createApp(options: AppOptions): Hono {
       corsOrigins: options.corsOrigins ?? [],
       ...(options.requestSignal === undefined ? {} : { requestSignal: options.requestSignal }),
     };
+    // HEAD: the headers a GET would get, and no subscription. Hono answers HEAD by running the GET
+    // handler and discarding the body (hono src/hono-base.ts), and the discarded stream is never
+    // cancelled on @hono/node-server nor Deno.serve: every HEAD left a subscriber behind
+    // (protocol.head, measured on node and deno, hono 4.13.19).
+    if (c.req.method === "HEAD") return c.body(null, dispatcher.isClosed ? 503 : 200, eventStreamHeaders(request, route));
     const stream = openEventStream(dispatcher, request, route);
     return stream ? c.body(stream, 200, eventStreamHeaders(request, route)) : c.text("shutting down\n", 503);
   });
@@ -90,7 +104,9 @@ function generated(size: number): string {
   return lastGenerated.data;
 }
 
-function mountControl(app: Hono, { dispatcher, platform }: AppOptions): void {
+function mountControl(app: Hono, { dispatcher, platform, observe }: AppOptions): void {
+  app.get("/probe/:name", (c) => (observe && probeResponse(c.req.path, observe)) || c.notFound());
+
   app.post("/control/publish", async (c) => {
     let body: PublishRequest;
     try {

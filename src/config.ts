@@ -5,7 +5,7 @@
 import type { OverflowPolicy } from "./dispatcher.ts";
 import type { ObservationFormat } from "./observations.ts";
 
-export type ShutdownMode = "dispatcher" | "graceful-only";
+export type ShutdownMode = "dispatcher" | "graceful-only" | "graceful-then-force";
 
 export interface ServerConfig {
   host: string;
@@ -25,6 +25,8 @@ export interface ServerConfig {
    * `dispatcher`: on a signal, close the dispatcher (final events, clean ends), then stop the server,
    * forcing it where its graceful stop is not done within `graceMs`. `graceful-only`: call only the
    * runtime's own graceful stop, streams left open, to observe what the runtime does by itself.
+   * `graceful-then-force`: the same, then the runtime's forcing API `graceMs` later (a deadline), to
+   * observe what forcing does to a stream still open.
    */
   shutdown: ShutdownMode;
   graceMs: number;
@@ -34,6 +36,16 @@ export interface ServerConfig {
    * credentials, so that `new EventSource(url, { withCredentials: true })` works too.
    */
   corsOrigins: string[];
+  /** Mounts the framework's compression middleware app-wide (Hono's `compress()`), as many apps do. */
+  compress: boolean;
+  /**
+   * On a node:http server, `requestTimeout`, `headersTimeout` and `keepAliveTimeout` in ms; 0 leaves
+   * the runtime's defaults.
+   */
+  nodeTimeoutsMs: number;
+  /** PEM files: with both, the server speaks HTTP/2 over TLS where its runtime file can (else it refuses). */
+  tlsCert: string | undefined;
+  tlsKey: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -71,6 +83,14 @@ function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: r
   return raw as T;
 }
 
+/** Both TLS files or neither: one alone is a mistake, not plain HTTP. */
+function tls(env: Env): { tlsCert: string | undefined; tlsKey: string | undefined } {
+  const tlsCert = env("SSE_TLS_CERT") || undefined;
+  const tlsKey = env("SSE_TLS_KEY") || undefined;
+  if (Boolean(tlsCert) !== Boolean(tlsKey)) throw new ConfigError("SSE_TLS_CERT and SSE_TLS_KEY go together: set both or neither");
+  return { tlsCert, tlsKey };
+}
+
 export function readConfig(env: Env): ServerConfig {
   return {
     host: env("HOST") || "127.0.0.1",
@@ -84,8 +104,11 @@ export function readConfig(env: Env): ServerConfig {
     queueLimitBytes: integer(env, "SSE_QUEUE_LIMIT_BYTES", 1024 * 1024, 1, 1024 * 1024 * 1024),
     overflowPolicy: oneOf(env, "SSE_OVERFLOW_POLICY", "disconnect", ["disconnect", "drop-newest"] as const),
     control: oneOf(env, "SSE_CONTROL", "0", ["0", "1"] as const) === "1",
-    shutdown: oneOf(env, "SSE_SHUTDOWN", "dispatcher", ["dispatcher", "graceful-only"] as const),
+    shutdown: oneOf(env, "SSE_SHUTDOWN", "dispatcher", ["dispatcher", "graceful-only", "graceful-then-force"] as const),
     graceMs: integer(env, "SSE_GRACE_MS", 1000, 0, 60_000),
     corsOrigins: origins(env, "SSE_CORS_ORIGINS"),
+    compress: oneOf(env, "SSE_COMPRESS", "0", ["0", "1"] as const) === "1",
+    nodeTimeoutsMs: integer(env, "SSE_NODE_TIMEOUTS_MS", 0, 0, 3_600_000),
+    ...tls(env),
   };
 }

@@ -11,8 +11,11 @@ import { DispatcherClosedError, type EventDispatcher } from "./dispatcher.ts";
 
 export const SSE_HEADERS = {
   "content-type": "text/event-stream; charset=utf-8",
-  "cache-control": "no-cache",
-  // Proxies such as nginx buffer responses unless told not to.
+  // no-transform: a proxy or compression middleware must not re-encode the stream (a compressor holds
+  // events back until its block fills; Hono's compress() honours it).
+  "cache-control": "no-cache, no-transform",
+  // Proxies such as nginx buffer responses unless told not to. A mitigation: `mitigations=0` leaves
+  // it out, so that the proxy's own behaviour shows.
   "x-accel-buffering": "no",
 } as const;
 
@@ -49,9 +52,11 @@ export interface EventsRouteOptions {
  * (its exact name, credentials allowed; `Vary: Origin`, since the answer depends on it).
  */
 export function eventStreamHeaders(request: EventsRequest, options: EventsRouteOptions = {}): Record<string, string> {
+  const { "x-accel-buffering": accelBuffering, ...plain } = SSE_HEADERS;
+  const headers: Record<string, string> = request.query("mitigations") === "0" ? plain : { ...plain, "x-accel-buffering": accelBuffering };
   const origin = request.header("origin");
-  if (!origin || !options.corsOrigins?.includes(origin)) return { ...SSE_HEADERS };
-  return { ...SSE_HEADERS, "access-control-allow-origin": origin, "access-control-allow-credentials": "true", vary: "Origin" };
+  if (!origin || !options.corsOrigins?.includes(origin)) return headers;
+  return { ...headers, "access-control-allow-origin": origin, "access-control-allow-credentials": "true", vary: "Origin" };
 }
 
 /** The stream for one `/events` request, or undefined when the dispatcher is closed (answer 503). */

@@ -21,7 +21,16 @@ export interface TargetDescription {
   onStream?: (c: Context) => void;
   /** See AppOptions.requestSignal. */
   requestSignal?: boolean;
+  /** What the target offers (its target file): a setting for a capability it lacks is refused. */
+  offers?: readonly string[];
 }
+
+/** Settings that only some targets can honour, by the capability (targets/*.json `offers`) they need. */
+const SETTING_NEEDS: { setting: string; capability: string; set: (config: ServerConfig) => boolean }[] = [
+  { setting: "SSE_COMPRESS", capability: "compression", set: (config) => config.compress },
+  { setting: "SSE_NODE_TIMEOUTS_MS", capability: "node-http", set: (config) => config.nodeTimeoutsMs > 0 },
+  { setting: "SSE_TLS_CERT", capability: "http2", set: (config) => config.tlsCert !== undefined },
+];
 
 export interface PreparedServer {
   app: Hono;
@@ -39,6 +48,9 @@ export function prepareServer(target: TargetDescription): PreparedServer {
   let config: ServerConfig;
   try {
     config = readConfig(platform.env);
+    for (const { setting, capability, set } of SETTING_NEEDS) {
+      if (set(config) && !target.offers?.includes(capability)) throw new ConfigError(`${setting}: this target does not offer ${capability}`);
+    }
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(`sse-compat: ${error.message}`);
@@ -71,6 +83,8 @@ export function prepareServer(target: TargetDescription): PreparedServer {
     onStream: target.onStream,
     requestSignal: target.requestSignal,
     corsOrigins: config.corsOrigins,
+    compress: config.compress,
+    observe,
   });
 
   return {

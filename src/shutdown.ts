@@ -8,6 +8,10 @@
  *
  * `graceful-only` mode (the suite's `stop.runtime-graceful` fact): call only the runtime's graceful
  * stop with the streams left open, report when it is done, and exit 0 then; a hang is left to be seen.
+ *
+ * `graceful-then-force` mode (the suite's `stop.deadline-force` fact): the same graceful stop, then the
+ * runtime's forcing API `graceMs` later, as a deadline would; reports `force-called`, then exits once
+ * the graceful stop says it is done.
  */
 import type { ShutdownMode } from "./config.ts";
 import type { EventDispatcher } from "./dispatcher.ts";
@@ -37,6 +41,19 @@ export interface ShutdownOptions {
  * after the readiness line always finds them. The server's handle is given later with `setHandle`;
  * a signal that comes before it closes the dispatcher and exits.
  */
+function untilNoSubscribers(dispatcher: EventDispatcher, boundMs: number): Promise<void> {
+  if (dispatcher.subscriberCount === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      stop();
+      resolve();
+    };
+    const timer = setTimeout(done, boundMs);
+    const stop = dispatcher.onSubscriberCount((count) => count === 0 && done());
+  });
+}
+
 export function installShutdown(options: ShutdownOptions): { setHandle(handle: ServerHandle): void } {
   const { platform, dispatcher, observe, mode, graceMs } = options;
   let handle: ServerHandle | undefined;
@@ -75,6 +92,19 @@ export function installShutdown(options: ShutdownOptions): { setHandle(handle: S
         },
       );
 
+    if (mode === "graceful-then-force") {
+      const timer = setTimeout(() => {
+        observe("force-called", { api: server.forceApi, afterMs: graceMs });
+        server.forceClose();
+      }, graceMs);
+      await stopped;
+      clearTimeout(timer);
+      observe("graceful-stop-finished", { api: server.gracefulApi, ms: Math.round(performance.now() - startedAt) });
+      // The stop can finish as the force closes the sockets, before the runtime has told the streams
+      // (cancel(), the signal): wait for them to go, bounded, so that what the runtime does is seen.
+      await untilNoSubscribers(dispatcher, graceMs);
+      return exit(0, startedAt, "graceful stop finished");
+    }
     if (mode === "graceful-only") {
       await stopped;
       observe("graceful-stop-finished", { api: server.gracefulApi, ms: Math.round(performance.now() - startedAt) });

@@ -14,20 +14,11 @@ const BRIEF = join(ROOT, "..", "shared", "CHECKS.md");
 
 /** Ids of the brief that no check implements yet, each with the open issue that adds it. */
 const PENDING: Record<string, string> = {
-  "flush.compressed": "issue 13 (what users hit in the field)",
-  "protocol.no-transform": "issue 13",
-  "proxy.buffering": "issue 13",
-  "idle.server-timeouts": "issue 13",
-  "disconnect.write-settles": "issue 13",
-  "error.mid-stream": "issue 13",
-  "disconnect.no-leak-long": "issue 13",
-  "backpressure.pull": "issue 13",
-  "stop.deadline-force": "issue 13",
-  "protocol.head": "issue 13",
-  "flush.burst": "issue 13",
-  "h2.flush": "issue 13",
-  "h2.disconnect": "issue 13",
-  "h2.headers": "issue 13",
+  // Written and calibrated by hand (suite/checks/proxy.ts, disconnect.ts; fixtures lets-proxies-buffer,
+  // leaks-slowly), not yet registered: each runs alone (exclusive), 3-14 s per target, and CI
+  // (.ci/run) has no room for them until the seed's slow checks are made faster.
+  "proxy.buffering": "issue 13 (written, waits for CI time)",
+  "disconnect.no-leak-long": "issue 13 (written, waits for CI time)",
 };
 
 /** The check ids of the brief: the first cell of its tables' rows. */

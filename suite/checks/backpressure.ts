@@ -3,7 +3,7 @@
  * dropped"). The server must bound what it holds for it, apply its declared policy, and keep serving
  * a fast client beside it.
  */
-import { type Check, fail, measured, pass } from "../harness/check.ts";
+import { censored, type Check, fail, measured, pass } from "../harness/check.ts";
 import { openStream, publish, stats } from "../harness/control.ts";
 import { round } from "../harness/wait.ts";
 import { ascending, percentile } from "../harness/percentile.ts";
@@ -84,3 +84,43 @@ export const backpressureSlowClient: Check = {
   },
 };
 
+
+// ---------------------------------------------------------------------------------------------
+// backpressure.pull: group H
+
+const PULL_OBSERVE_MS = 5000;
+const PULL_BOUND_BYTES = 16 * 1024 * 1024;
+const MIB = 1024 * 1024;
+
+export const backpressurePull: Check = {
+  id: "backpressure.pull",
+  group: "H",
+  kind: "fact",
+  needs: ["records", "control", "probes"],
+  passes:
+    "a plain pull-based stream (highWaterMark 1, 64 KiB per pull) to a client that reads the head and then stops: after 5 s, the runtime has pulled less than 16 MiB beyond what the client received",
+  bounds: { observeMs: PULL_OBSERVE_MS, beyondBytes: PULL_BOUND_BYTES },
+  figure: { unit: "MB", label: "pulled beyond what the client took" },
+  calibration: {
+    "pulls-without-backpressure": /pulled at least [\d.]+ MiB beyond what the client received \(the probe's cap\)|pulled [\d.]+ MiB beyond what the client received/,
+  },
+  timeoutMs: 20_000,
+  async run(ctx) {
+    const server = await ctx.start({ env: { SSE_PRODUCER_MS: "0" } });
+    const client = await server.connect({ path: "/probe/pull" });
+    await client.waitUntil(() => client.bodyChunks.length > 0 || client.end !== undefined, 3000, "the probe's first bytes");
+    client.pause();
+    const pausedAt = performance.now();
+    // The observation window: 5 s, or less if the probe hits its cap (a runaway pull) before.
+    const capped = await server.waitForRecord((r) => r.type === "probe-pull-capped", PULL_OBSERVE_MS).catch(() => undefined);
+    const pulled = Math.max(0, ...server.recordsOf("probe-pulled").map((r) => Number(r.bytes)), capped ? Number(capped.bytes) : 0);
+    const received = client.bytesReceived;
+    const beyondMib = round((pulled - received) / MIB, 2);
+    const evidence = { pulledBytes: pulled, receivedBytes: received, capped: Boolean(capped), observedMs: round(performance.now() - pausedAt), granularity: "the probe reports every MiB pulled", end: client.end ?? null };
+    const figure = capped ? censored(beyondMib) : measured(Math.max(0, beyondMib));
+    if (client.end) return fail(`the stream ended (${client.end.how}) while the client was not reading`, figure, evidence);
+    if (capped) return fail(`the runtime pulled at least ${beyondMib} MiB beyond what the client received (the probe's cap) within ${round(capped.at - pausedAt)} ms`, figure, evidence);
+    if (pulled - received >= PULL_BOUND_BYTES) return fail(`the runtime pulled ${beyondMib} MiB beyond what the client received in ${PULL_OBSERVE_MS} ms (bound 16 MiB)`, figure, evidence);
+    return pass(`after ${PULL_OBSERVE_MS} ms, ${round(pulled / MIB, 1)} MiB pulled, ${round(received / MIB, 2)} MiB received: ${Math.max(0, beyondMib)} MiB beyond (bound 16 MiB)`, figure, evidence);
+  },
+};

@@ -442,3 +442,105 @@ export const disconnectNoLeak: Check = {
     return pass(`${summary}: subscribers back to 0, heap after GC ${deltaMb >= 0 ? "+" : ""}${deltaMb} MB`, figure, evidence);
   },
 };
+
+// ---------------------------------------------------------------------------------------------
+// disconnect.write-settles: group H
+
+const SETTLE_BOUND_MS = 1000;
+const WRITER_OBSERVE_MS = 3000;
+
+export const disconnectWriteSettles: Check = {
+  id: "disconnect.write-settles",
+  group: "H",
+  kind: "outcome",
+  needs: ["records", "control", "probes"],
+  passes:
+    "a writer loop (a TransformStream's writer, as Hono's `streamSSE` writes): after the client goes, the pending write and 10 more each settle within 1 s, the handler returns, nothing is left unhandled",
+  bounds: { settleMs: SETTLE_BOUND_MS, observeMs: WRITER_OBSERVE_MS },
+  figure: { unit: "ms", label: "handler returned after the close" },
+  calibration: {
+    "leaves-writes-pending": /write \d+ still pending after 1000 ms/,
+  },
+  timeoutMs: 20_000,
+  async run(ctx) {
+    const server = await ctx.start({ env: { SSE_PRODUCER_MS: "0" } });
+    const client = await server.connect({ path: "/probe/writer" });
+    await client.waitForEvent(() => true, 3000, "the writer's first event");
+    const closedAt = client.closeFin();
+    const done = await server
+      .waitForRecord((r) => r.type === "probe-returned" || r.type === "probe-write-pending", WRITER_OBSERVE_MS, "the handler's return")
+      .catch(() => undefined);
+    const after = server.records.filter((r) => r.at >= closedAt);
+    const pending = after.filter((r) => r.type === "probe-write-pending").map((r) => Number(r.n));
+    const settled = after.filter((r) => r.type === "probe-write-settled").map((r) => ({ n: Number(r.n), ms: Number(r.ms) }));
+    const rejected = after.find((r) => r.type === "probe-write-rejected");
+    const returned = after.find((r) => r.type === "probe-returned");
+    const escaped = server.records.filter((r) => ERROR_RECORDS.includes(r.type)).map((r) => r.error);
+    const evidence = { settledAfterClose: settled, pending, rejectedAt: rejected ? { n: rejected.n, msAfterClose: round(rejected.at - closedAt) } : null, returned: Boolean(returned), escaped, stderr: server.stderr.slice(0, 2000) };
+    const returnedMs = returned ? round(returned.at - closedAt) : null;
+    const figure = returnedMs === null ? censored(WRITER_OBSERVE_MS) : measured(returnedMs);
+    if (pending.length) return fail(`write ${pending[0]} still pending after ${SETTLE_BOUND_MS} ms, after the client went`, figure, evidence);
+    const slow = settled.filter((s) => s.ms > SETTLE_BOUND_MS);
+    if (slow.length) return fail(`write ${slow[0]!.n} took ${slow[0]!.ms} ms to settle after the client went (bound ${SETTLE_BOUND_MS} ms)`, figure, evidence);
+    if (!rejected) return fail(`no write rejected within ${WRITER_OBSERVE_MS} ms of the close: ${settled.length} writes resolved into a stream nobody reads, and the handler does not return`, figure, evidence);
+    if (!returned || !done) return fail(`the handler had not returned ${WRITER_OBSERVE_MS} ms after the close`, figure, evidence);
+    if (escaped.length) return fail(`${escaped.length} error(s) left unhandled: ${String(escaped[0])}`, figure, evidence);
+    return pass(`write ${String(rejected.n)} rejected ${round(rejected.at - closedAt)} ms after the close, ${settled.length} writes settled each within ${SETTLE_BOUND_MS} ms, the handler returned after ${returnedMs} ms`, figure, evidence);
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// disconnect.no-leak-long: group H
+
+const LONG_CYCLES = 10_000;
+const LONG_CHECKPOINT_EVERY = 2000;
+const SLOPE_BOUND_BYTES = 1024;
+/** The least-squares slope of y over x. */
+function slope(points: { x: number; y: number }[]): number {
+  const n = points.length;
+  const mx = points.reduce((s, p) => s + p.x, 0) / n;
+  const my = points.reduce((s, p) => s + p.y, 0) / n;
+  const sxy = points.reduce((s, p) => s + (p.x - mx) * (p.y - my), 0);
+  const sxx = points.reduce((s, p) => s + (p.x - mx) ** 2, 0);
+  return sxy / sxx;
+}
+
+export const disconnectNoLeakLong: Check = {
+  id: "disconnect.no-leak-long",
+  group: "H",
+  kind: "outcome",
+  needs: ["records", "control"],
+  passes: "10,000 connect/disconnect cycles: the heap after GC, measured every 2,000, has a fitted slope under 1 KB per cycle",
+  bounds: { cyclesCount: LONG_CYCLES, slopeBytes: SLOPE_BOUND_BYTES, cycleMs: CYCLE_BOUND_MS },
+  figure: { unit: "bytes", label: "heap growth per cycle", bound: "slopeBytes" },
+  calibration: {
+    "leaks-slowly": /heap after GC grows [\d.]+ bytes per cycle \(bound 1024\)/,
+  },
+  timeoutMs: 240_000,
+  // 10,000 connections back to back load the machine enough to disturb the timing checks.
+  exclusive: true,
+  async run(ctx) {
+    const server = await ctx.start({ env: { SSE_PRODUCER_MS: "0" } });
+    const warmupProblem = await cycles(server, 0, WARMUP_CYCLES);
+    if (warmupProblem) return fail(`warm-up: ${warmupProblem}`);
+    const baseline = await heapAfterGc(server);
+    if (!baseline.collected) return skip(`${ctx.target.id} exposes no full GC (POST /control/gc: collected false): heap after GC cannot be measured`);
+    const points = [{ x: 0, y: baseline.heapUsed }];
+    const startedAt = performance.now();
+    let problem: string | undefined;
+    for (let done = 0; done < LONG_CYCLES && !problem; done += LONG_CHECKPOINT_EVERY) {
+      problem = await cycles(server, WARMUP_CYCLES + done, LONG_CHECKPOINT_EVERY);
+      if (!problem) points.push({ x: done + LONG_CHECKPOINT_EVERY, y: (await heapAfterGc(server)).heapUsed });
+    }
+    const cyclesMs = round(performance.now() - startedAt, 0);
+    const { subscribers } = await stats(server);
+    const perCycle = points.length > 2 ? round(slope(points), 1) : null;
+    const evidence = { cycles: LONG_CYCLES, checkpoints: points.map((p) => ({ cycles: p.x, heapUsed: p.y })), cyclesMs, subscribersAfter: subscribers };
+    if (problem) return fail(problem, perCycle === null ? undefined : measured(perCycle), evidence);
+    const figure = measured(perCycle!);
+    const summary = `${LONG_CYCLES} cycles in ${cyclesMs} ms`;
+    if (subscribers !== 0) return fail(`${summary}: ${subscribers} subscriber(s) still held after every client closed`, figure, evidence);
+    if (perCycle! > SLOPE_BOUND_BYTES) return fail(`${summary}: heap after GC grows ${perCycle} bytes per cycle (bound ${SLOPE_BOUND_BYTES})`, figure, evidence);
+    return pass(`${summary}: heap after GC ${perCycle! >= 0 ? "+" : ""}${perCycle} bytes per cycle (fitted over ${points.length} points)`, figure, evidence);
+  },
+};

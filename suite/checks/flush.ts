@@ -366,3 +366,111 @@ export const flushUtf8: Check = {
   },
 };
 
+
+// ---------------------------------------------------------------------------------------------
+// flush.compressed, flush.burst: group H
+
+/** What a browser sends: a server that compresses (itself or through middleware) shows it. */
+export const BROWSER_ACCEPT_ENCODING = "gzip, deflate, br, zstd";
+const COMPRESSED_COUNT = 5;
+
+/** Five events 100 ms apart on a stream asked for as a browser asks: each delay, and the coding. */
+async function timeCompressedStream(ctx: CheckContext, env: Record<string, string>) {
+  const server = await ctx.start({ env: { ...QUIET, ...env } });
+  const opened = await openStream(server, { headers: { "accept-encoding": BROWSER_ACCEPT_ENCODING } });
+  const { client } = opened;
+  const warmUp = await publish(server, { event: "warm-up", data: "warm-up" });
+  await client.waitForEvent(byId(warmUp.id), EVENT_OBSERVE_MS, "the warm-up event").catch(() => undefined);
+  const sent: { id: number; sentAt: number }[] = [];
+  const startedAt = performance.now();
+  for (let i = 0; i < COMPRESSED_COUNT; i++) {
+    // The spacing the check prescribes, kept on a fixed schedule whatever each publish took.
+    await delay(Math.max(0, startedAt + i * PER_EVENT_SPACING_MS - performance.now()));
+    sent.push(await publish(server, { event: "timed", data: `compressed ${i}` }));
+  }
+  await client.waitForEvent(byId(sent.at(-1)!.id), EVENT_OBSERVE_MS, "the last event").catch(() => undefined);
+  const delays = sent.map(({ id, sentAt }) => {
+    const event = client.events.find(byId(id));
+    return event ? round(event.at - sentAt, 2) : null;
+  });
+  return { contentEncoding: client.head?.headers["content-encoding"] ?? null, vary: client.head?.headers.vary ?? null, delays, decodeError: client.decodeError ?? null };
+}
+
+export const flushCompressed: Check = {
+  id: "flush.compressed",
+  group: "H",
+  kind: "outcome",
+  needs: ["records", "control"],
+  passes:
+    "with a browser's `Accept-Encoding`, plainly and with the framework's compression middleware mounted app-wide, 5 events 100 ms apart each arrive within 30 ms; any `Content-Encoding` recorded",
+  bounds: { delayMs: EVENT_BOUND_MS, observeMs: EVENT_OBSERVE_MS, eventsCount: COMPRESSED_COUNT },
+  figure: { unit: "ms", label: "worst delay", bound: "delayMs" },
+  calibration: {
+    "compresses-without-flush": /^plain \(Content-Encoding gzip\): (\d of 5 events not within|later than 30 ms)/,
+  },
+  timeoutMs: 30_000,
+  // Alone, as flush.per-event: a 30 ms bound is the neighbours' figure when servers start beside it.
+  exclusive: true,
+  async run(ctx) {
+    const variants: { name: string; env: Record<string, string> }[] = [{ name: "plain", env: {} }];
+    if (ctx.target.offers.has("compression")) variants.push({ name: "with compression middleware", env: { SSE_COMPRESS: "1" } });
+    const seen = [];
+    for (const variant of variants) seen.push({ variant: variant.name, ...(await timeCompressedStream(ctx, variant.env)) });
+    const problems = seen.flatMap((s) => {
+      const coding = s.contentEncoding ? `Content-Encoding ${s.contentEncoding}` : "not compressed";
+      const missing = s.delays.filter((d) => d === null).length;
+      const late = s.delays.filter((d): d is number => d !== null && d > EVENT_BOUND_MS);
+      if (s.decodeError) return [`${s.variant} (${coding}): the body could not be decoded: ${s.decodeError}`];
+      if (missing) return [`${s.variant} (${coding}): ${missing} of ${COMPRESSED_COUNT} events not within ${EVENT_OBSERVE_MS} ms of the last publication`];
+      if (late.length) return [`${s.variant} (${coding}): later than ${EVENT_BOUND_MS} ms after publication: ${late.join(", ")} ms`];
+      return [];
+    });
+    const all = seen.flatMap((s) => s.delays);
+    const figure = all.some((d) => d === null) ? censored(EVENT_OBSERVE_MS) : measured(Math.max(...(all as number[])));
+    const untested = ctx.target.offers.has("compression") ? "" : `; no compression middleware on ${ctx.target.id} (capability compression)`;
+    const evidence = { variants: seen, acceptEncoding: BROWSER_ACCEPT_ENCODING, measuredFrom: "the sending of each publish request" };
+    if (problems.length) return fail(problems.join("; "), figure, evidence);
+    const codings = seen.map((s) => `${s.variant}: ${s.contentEncoding ? `Content-Encoding ${s.contentEncoding}` : "not compressed"}`).join(", ");
+    return pass(`every event within ${EVENT_BOUND_MS} ms (worst ${figure.value} ms); ${codings}${untested}`, figure, evidence);
+  },
+};
+
+const BURST_COUNT = 1000;
+const BURST_OBSERVE_MS = 10_000;
+
+export const flushBurst: Check = {
+  id: "flush.burst",
+  group: "H",
+  kind: "outcome",
+  needs: ["records", "control"],
+  passes: "1,000 events published in one tick each arrive exactly once, in order",
+  bounds: { eventsCount: BURST_COUNT, observeMs: BURST_OBSERVE_MS },
+  figure: { unit: "count", label: "events missing, repeated or out of order" },
+  calibration: {
+    "drops-events-in-burst": /^of 1000 events published at once, 256 arrived/,
+  },
+  timeoutMs: 30_000,
+  async run(ctx) {
+    const server = await ctx.start({ env: QUIET });
+    const { client } = await openWarmStream(server);
+    const { id: lastId } = await publish(server, { event: "burst", data: "b", count: BURST_COUNT });
+    const sentinel = await publish(server, { event: "sentinel", data: "end" });
+    await client.waitForEvent(byId(sentinel.id), BURST_OBSERVE_MS, "the event after the burst").catch(() => undefined);
+    const firstId = lastId - BURST_COUNT + 1;
+    const ids = client.events.filter((e) => e.event === "burst").map((e) => Number(e.id));
+    const counts = new Map<number, number>();
+    for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
+    let missing = 0;
+    for (let id = firstId; id <= lastId; id++) if (!counts.has(id)) missing++;
+    const repeated = [...counts.values()].filter((n) => n > 1).length;
+    const outOfOrder = ids.filter((id, i) => i > 0 && id <= ids[i - 1]!).length;
+    const foreign = ids.filter((id) => id < firstId || id > lastId).length;
+    const bad = missing + repeated + outOfOrder + foreign;
+    const evidence = { firstId, lastId, received: ids.length, missing, repeated, outOfOrder, foreign, sentinelArrived: client.events.some(byId(sentinel.id)), reads: client.bodyChunks.length };
+    const figure = measured(bad);
+    if (bad) {
+      return fail(`of ${BURST_COUNT} events published at once, ${ids.length} arrived (${missing} missing, ${repeated} repeated, ${outOfOrder} out of order, ${foreign} with foreign ids)`, figure, evidence);
+    }
+    return pass(`${BURST_COUNT} events published at once arrived exactly once, in order, in ${client.bodyChunks.length} reads`, figure, evidence);
+  },
+};

@@ -9,7 +9,7 @@
 import { type Check, type CheckContext, fail, measured, pass, type Verdict } from "../harness/check.ts";
 import { openStream, publish } from "../harness/control.ts";
 import type { ReceivedEvent } from "../harness/raw-client.ts";
-import { round } from "../harness/wait.ts";
+import { delay, round } from "../harness/wait.ts";
 
 /** The silence the catalogue prescribes. */
 const IDLE_MS = 15_000;
@@ -88,3 +88,50 @@ export const idleRuntimeDefault: Check = {
   run: (ctx) => observeSilence(ctx, "/events?mitigations=0", {}),
 };
 
+
+// ---------------------------------------------------------------------------------------------
+// idle.server-timeouts: group H
+
+const TIMEOUTS_MS = 1000;
+const ACTIVE_MS = 5000;
+const ACTIVE_SPACING_MS = 250;
+const QUIET_MS = 3000;
+
+export const idleServerTimeouts: Check = {
+  id: "idle.server-timeouts",
+  group: "H",
+  kind: "fact",
+  needs: ["records", "control", "node-http"],
+  passes:
+    "with node:http's `requestTimeout`, `headersTimeout` and `keepAliveTimeout` at 1 s, a stream that gets events for 5 s, then none for 3 s, stays open and gets the next event",
+  bounds: { timeoutsMs: TIMEOUTS_MS, activeMs: ACTIVE_MS, quietMs: QUIET_MS, observeMs: EVENT_OBSERVE_MS },
+  figure: { unit: "ms", label: "stream open", bound: "activeMs" },
+  calibration: {
+    "times-out-whole-responses": /the stream ended \(\w+.*\) [\d.]+ ms after it opened/,
+  },
+  timeoutMs: 30_000,
+  async run(ctx) {
+    const server = await ctx.start({ env: { SSE_PRODUCER_MS: "0", SSE_NODE_TIMEOUTS_MS: String(TIMEOUTS_MS) } });
+    const { client } = await openStream(server, { path: "/events?mitigations=0" });
+    const openedAt = client.openedAt;
+    const ended = () => client.end !== undefined;
+    const evidence = (extra: Record<string, unknown> = {}) => ({ timeoutsMs: TIMEOUTS_MS, eventsReceived: client.events.length, ...extra });
+    const endedVerdict = () =>
+      fail(`the stream ended (${client.end!.how}${client.end!.lastChunk ? ", after the last chunk" : ", no last chunk"}) ${round(client.end!.at - openedAt)} ms after it opened`, measured(round(client.end!.at - openedAt)), evidence({ end: client.end }));
+    // Events for 5 s, on a fixed schedule: the stream is active, as the timeouts see it.
+    for (let at = 0; at < ACTIVE_MS; at += ACTIVE_SPACING_MS) {
+      await delay(Math.max(0, openedAt + at - performance.now()));
+      if (ended()) return endedVerdict();
+      await publish(server, { event: "active", data: String(at) });
+    }
+    // Then quiet: the observation window is a bounded wait for an end that must not come.
+    await client.waitForEnd(QUIET_MS).catch(() => undefined);
+    if (ended()) return endedVerdict();
+    const after = await publish(server, { event: "after-quiet", data: "z" });
+    const arrived = await client.waitForEvent(byId(after.id), EVENT_OBSERVE_MS, "the event after the quiet").catch(() => undefined);
+    if (ended()) return endedVerdict();
+    const openMs = round(performance.now() - openedAt);
+    if (!arrived) return fail(`open after ${ACTIVE_MS} ms of events and ${QUIET_MS} ms without, but the next event did not arrive within ${EVENT_OBSERVE_MS} ms`, measured(openMs), evidence());
+    return pass(`with the three timeouts at ${TIMEOUTS_MS} ms, open after ${ACTIVE_MS} ms of events and ${QUIET_MS} ms without; the next event arrived`, measured(openMs), evidence());
+  },
+};

@@ -270,3 +270,90 @@ export const protocolRetry: Check = {
   },
 };
 
+
+// ---------------------------------------------------------------------------------------------
+// protocol.no-transform, protocol.head: group H
+
+export const protocolNoTransform: Check = {
+  id: "protocol.no-transform",
+  group: "H",
+  kind: "outcome",
+  needs: [],
+  passes: "`Cache-Control` carries `no-transform`, so that proxies and compression middleware leave the stream alone",
+  bounds: { headMs: HEAD_OBSERVE_MS },
+  calibration: {
+    "allows-transform": /Cache-Control "no-cache" without no-transform/,
+  },
+  timeoutMs: 15_000,
+  async run(ctx) {
+    const server = await ctx.start({ env: QUIET });
+    const client = await server.connect();
+    const head = await client.waitForHead(HEAD_OBSERVE_MS);
+    const value = head.headers["cache-control"];
+    const directives = (value ?? "").split(",").map((d) => d.trim().toLowerCase());
+    const evidence = { statusLine: head.statusLine, headers: head.headers };
+    if (!directives.includes("no-transform")) return fail(`Cache-Control ${JSON.stringify(value ?? null)} without no-transform`, undefined, evidence);
+    return pass(`Cache-Control ${value}`, undefined, evidence);
+  },
+};
+
+const HEAD_BOUND_MS = 200;
+const HEAD_REQUESTS = 100;
+const HEAD_SETTLE_MS = 1000;
+
+export const protocolHead: Check = {
+  id: "protocol.head",
+  group: "H",
+  kind: "outcome",
+  needs: ["records"],
+  passes: "`HEAD /events` returns the SSE headers and no body within 200 ms; 100 HEADs leave 0 subscribers after 1 s",
+  bounds: { headMs: HEAD_BOUND_MS, heads: HEAD_REQUESTS, settleMs: HEAD_SETTLE_MS },
+  figure: { unit: "count", label: "subscribers left by HEADs" },
+  calibration: {
+    "head-leaks-subscribers": /\d+ of 100 HEAD requests left a subscriber 1000 ms after/,
+  },
+  timeoutMs: 30_000,
+  async run(ctx) {
+    const server = await ctx.start({ env: QUIET });
+    const subscribedBefore = server.recordsOf("subscribed").length;
+    const first = await server.connect({ method: "HEAD" });
+    const head = await first.waitForHead(HEAD_OBSERVE_MS).catch(() => undefined);
+    const headMs = head ? round(head.at - first.openedAt) : null;
+    // A body after a HEAD's head would show within the same bound.
+    await first.waitUntil(() => first.bytesAfterHead > 0, HEAD_BOUND_MS, "bytes after the head").catch(() => undefined);
+    const problems: string[] = [];
+    if (!head) problems.push(`no response head within ${HEAD_OBSERVE_MS} ms`);
+    else {
+      if (head.status !== 200) problems.push(`status ${head.status}`);
+      if (mediaType(head.headers["content-type"]) !== "text/event-stream") problems.push(`Content-Type ${JSON.stringify(head.headers["content-type"] ?? null)}`);
+      if (headMs! > HEAD_BOUND_MS) problems.push(`the head took ${headMs} ms (bound ${HEAD_BOUND_MS} ms)`);
+    }
+    if (first.bytesAfterHead > 0) problems.push(`${first.bytesAfterHead} bytes of body after the head`);
+    first.closeFin();
+    // The other 99, each bounded; one without an answer ends the series (a server that hangs on HEAD).
+    let unanswered: number | undefined;
+    for (let i = 1; i < HEAD_REQUESTS && head && unanswered === undefined; i++) {
+      const client = await server.connect({ method: "HEAD" });
+      if (!(await client.waitForHead(HEAD_OBSERVE_MS).catch(() => undefined))) unanswered = i + 1;
+      client.closeFin();
+      server.forget(client);
+    }
+    if (unanswered !== undefined) problems.push(`HEAD request ${unanswered} got no response head within ${HEAD_OBSERVE_MS} ms`);
+    const lastAt = performance.now();
+    // Subscribers a HEAD opened must be gone within the window: wait for the last to go, bounded.
+    const leftOf = () => {
+      const opened = server.recordsOf("subscribed").slice(subscribedBefore).map((r) => r.sub);
+      const gone = new Set(server.recordsOf("unsubscribed").map((r) => r.sub));
+      return opened.filter((sub) => !gone.has(sub));
+    };
+    await server.waitForRecord(() => leftOf().length === 0, HEAD_SETTLE_MS).catch(() => undefined);
+    const left = leftOf();
+    const subscribed = server.recordsOf("subscribed").length - subscribedBefore;
+    const evidence = { headMs, statusLine: head?.statusLine ?? null, headers: head?.headers ?? null, bytesAfterHead: first.bytesAfterHead, subscribedByHeads: subscribed, leftSubscribed: left.length, settleMs: round(performance.now() - lastAt) };
+    if (left.length) problems.push(`${left.length} of ${HEAD_REQUESTS} HEAD requests left a subscriber ${HEAD_SETTLE_MS} ms after the last`);
+    const figure = measured(left.length);
+    if (problems.length) return fail(problems.join("; "), figure, evidence);
+    const subs = subscribed ? `${subscribed} subscribed and all dropped` : "none subscribed";
+    return pass(`HEAD: SSE headers in ${headMs} ms, no body; ${HEAD_REQUESTS} HEADs: ${subs}`, figure, evidence);
+  },
+};

@@ -4,17 +4,27 @@
  * after its id's prefix; this list only orders them.
  */
 import type { Check } from "../harness/check.ts";
-import { backpressureSlowClient } from "./backpressure.ts";
+import { backpressurePull, backpressureSlowClient } from "./backpressure.ts";
 import { browserConnectionLimit, browserCrossOrigin, browserEventSource, browserOpenLatency, browserReconnect } from "./browser.ts";
 import { completionSignalQuiet } from "./completion.ts";
 import { concurrencyMany, concurrencyTwo } from "./concurrency.ts";
-import { disconnectBeforeFirstEvent, disconnectCancel, disconnectNoLeak, disconnectProducerStops, disconnectQuiet, disconnectSignal } from "./disconnect.ts";
-import { flushHeaders, flushLarge, flushPerEvent, flushTiny, flushUtf8 } from "./flush.ts";
-import { idleHeartbeat, idleRuntimeDefault } from "./idle.ts";
-import { protocolHeaders, protocolInjection, protocolResume, protocolRetry } from "./protocol.ts";
+import {
+  disconnectBeforeFirstEvent,
+  disconnectCancel,
+  disconnectNoLeak,
+  disconnectProducerStops,
+  disconnectQuiet,
+  disconnectSignal,
+  disconnectWriteSettles,
+} from "./disconnect.ts";
+import { errorMidStream } from "./error.ts";
+import { h2Disconnect, h2Flush, h2Headers } from "./h2.ts";
+import { flushBurst, flushCompressed, flushHeaders, flushLarge, flushPerEvent, flushTiny, flushUtf8 } from "./flush.ts";
+import { idleHeartbeat, idleRuntimeDefault, idleServerTimeouts } from "./idle.ts";
+import { protocolHead, protocolHeaders, protocolInjection, protocolNoTransform, protocolResume, protocolRetry } from "./protocol.ts";
 import { sigintIdle, sigintOpenStreams } from "./sigint.ts";
 import { sigtermOpenStreams } from "./sigterm.ts";
-import { stopRuntimeGraceful } from "./stop.ts";
+import { stopDeadlineForce, stopRuntimeGraceful } from "./stop.ts";
 
 export const ALL_CHECKS: readonly Check[] = [
   disconnectSignal,
@@ -47,6 +57,18 @@ export const ALL_CHECKS: readonly Check[] = [
   ...browserOpenLatency,
   ...browserConnectionLimit,
   ...browserCrossOrigin,
+  flushCompressed,
+  protocolNoTransform,
+  idleServerTimeouts,
+  disconnectWriteSettles,
+  errorMidStream,
+  backpressurePull,
+  stopDeadlineForce,
+  protocolHead,
+  flushBurst,
+  h2Flush,
+  h2Disconnect,
+  h2Headers,
 ];
 
 const BY_ID = new Map(ALL_CHECKS.map((check) => [check.id, check]));

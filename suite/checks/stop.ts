@@ -81,3 +81,60 @@ export const stopRuntimeGraceful: Check = {
     );
   },
 };
+
+// ---------------------------------------------------------------------------------------------
+// stop.deadline-force: group H
+
+const FORCE_AFTER_MS = 500;
+const FORCED_END_MS = 1000;
+
+export const stopDeadlineForce: Check = {
+  id: "stop.deadline-force",
+  group: "H",
+  kind: "fact",
+  needs: ["process", "records", "control", "graceful-stop"],
+  passes:
+    "the runtime's graceful stop, then its forcing API 500 ms later (`server.closeAllConnections()`, `server.stop(true)`), one stream open: the stream ends within 1 s of the force, and the stream's `cancel()` or the request's signal fires",
+  bounds: { forceAfterMs: FORCE_AFTER_MS, endMs: FORCED_END_MS, observeMs: OBSERVE_MS },
+  figure: { unit: "ms", label: "stream end after the force", bound: "endMs" },
+  calibration: {
+    "force-leaves-streams-open": /the stream was still open \d+ ms after the forcing step \(server\.closeAllConnections\(\)\)/,
+  },
+  timeoutMs: 30_000,
+  async run(ctx) {
+    const server = await ctx.start({ env: { ...ENV, SSE_SHUTDOWN: "graceful-then-force", SSE_GRACE_MS: String(FORCE_AFTER_MS) } });
+    // A fact: no early write, no heartbeat, no timeout override on this stream.
+    const { client, sub } = await openStream(server, { path: "/events?mitigations=0" });
+    await publish(server, { event: "open", data: "1" });
+    await client.waitForEvent((e) => e.event === "open", HEAD_TIMEOUT_MS, "the first event");
+
+    const signalAt = server.signal("SIGINT");
+    const forced = await server.waitForRecord((r) => r.type === "force-called", OBSERVE_MS, "force-called").catch(() => undefined);
+    const apis = stopApis(server);
+    const forceApi = apis.forceApi ?? "the forcing API";
+    const evidenceOf = () => ({
+      apis,
+      forcedMsAfterSignal: forced ? round(forced.at - signalAt) : null,
+      stream: { sub, end: client.end ? { ...client.end, msAfterForce: forced ? round(client.end.at - forced.at) : null } : "still open" },
+      serverSaid: server.records.filter((r) => !["listening", "subscribed"].includes(r.type)).map((r) => ({ ...r, msAfterSignal: round(r.at - signalAt) })),
+    });
+    const finished = server.recordsOf("graceful-stop-finished")[0];
+    if (!forced) {
+      // The graceful stop finished, or the process exited, before the deadline: nothing to force.
+      const why = finished ? `${apis.gracefulApi ?? "the graceful stop"} finished ${round(finished.at - signalAt)} ms after SIGINT, before the deadline` : `no force-called record within ${OBSERVE_MS} ms of SIGINT`;
+      const streamEnded = client.end !== undefined;
+      if (finished && streamEnded) return pass(`${why}; the stream had ended`, measured(0), evidenceOf());
+      return fail(why, undefined, evidenceOf());
+    }
+    // Bounded: the end must come within 1 s of the force.
+    const end = await client.waitForEnd(FORCED_END_MS).catch(() => undefined);
+    const notified = await server
+      .waitForRecord((r) => r.sub === sub && (r.type === "signal-aborted" || r.type === "stream-cancelled"), FORCED_END_MS, "the stream's cancel() or signal")
+      .catch(() => undefined);
+    const evidence = evidenceOf();
+    if (!end) return fail(`the stream was still open ${FORCED_END_MS} ms after the forcing step (${forceApi})`, censored(FORCED_END_MS), evidence);
+    const endMs = round(end.at - forced.at);
+    if (!notified) return fail(`the stream ended ${endMs} ms after ${forceApi} (${end.how}), but neither its cancel() nor the request's signal fired within ${FORCED_END_MS} ms`, measured(endMs), evidence);
+    return pass(`${forceApi} ended the stream in ${endMs} ms (${end.how}); the server saw ${notified.type}`, measured(endMs), evidence);
+  },
+};

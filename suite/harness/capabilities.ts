@@ -17,6 +17,10 @@ export const CAPABILITIES = {
   "abort-signal": "a request abort signal that the handler reports (`signal-aborted` records); WSGI, for one, has none",
   "graceful-stop": "a graceful-stop API of the server that the app can call alone (SSE_SHUTDOWN=graceful-only)",
   dispatcher: "this repository's dispatcher, whose own criteria the check applies (the final `shutdown` event)",
+  probes: "the probe streams at /probe/writer, /probe/throws and /probe/pull (CONTRACT.md), plain stream code without the dispatcher",
+  compression: "the framework's compression middleware, mounted app-wide with SSE_COMPRESS=1",
+  "node-http": "a node:http server whose requestTimeout, headersTimeout and keepAliveTimeout SSE_NODE_TIMEOUTS_MS sets",
+  http2: "HTTP/2 over TLS with SSE_TLS_CERT and SSE_TLS_KEY",
 } as const;
 
 export type Capability = keyof typeof CAPABILITIES;

@@ -5,6 +5,8 @@
  * at the moment the check chooses.
  */
 import { connect, type Socket } from "node:net";
+import { createBrotliDecompress, createGunzip, createInflate, createZstdDecompress } from "node:zlib";
+import type { Transform } from "node:stream";
 import { createParser, type EventSourceParser } from "eventsource-parser";
 import { withTimeout } from "./wait.ts";
 
@@ -34,6 +36,8 @@ export interface StreamEnd {
 
 export interface OpenOptions {
   path?: string;
+  /** Default GET; a HEAD response has no body, and bytes after its head are kept apart (`bytesAfterHead`). */
+  method?: "GET" | "HEAD";
   headers?: Record<string, string>;
   /** Bound on the TCP connect, ms. */
   connectTimeoutMs?: number;
@@ -74,8 +78,16 @@ export class RawSseClient {
   private readonly waiters = new Set<Waiter>();
   private resolveEnded!: (end: StreamEnd) => void;
   private chunkAt = 0;
+  private readonly method: "GET" | "HEAD";
+  /** For a body with a Content-Encoding (gzip, deflate, br, zstd): the decoder events are parsed from. */
+  private decoding: Transform | undefined;
+  /** Bytes that came after the head of a HEAD response, which has no body. */
+  bytesAfterHead = 0;
+  /** The body's Content-Encoding could not be decoded (unknown coding, or corrupt data). */
+  decodeError: string | undefined;
 
-  private constructor(socket: Socket) {
+  private constructor(socket: Socket, method: "GET" | "HEAD" = "GET") {
+    this.method = method;
     this.socket = socket;
     this.openedAt = performance.now();
     this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
@@ -93,7 +105,7 @@ export class RawSseClient {
   /** Connects and sends `GET path`; resolves once connected (not when headers arrive). */
   static async open(port: number, options: OpenOptions = {}): Promise<RawSseClient> {
     const socket = connect({ host: "127.0.0.1", port, noDelay: true });
-    const client = new RawSseClient(socket);
+    const client = new RawSseClient(socket, options.method);
     await withTimeout(
       new Promise<void>((resolve, reject) => {
         socket.once("connect", resolve);
@@ -103,7 +115,7 @@ export class RawSseClient {
       "TCP connect",
     );
     const headers = { host: `127.0.0.1:${port}`, accept: "text/event-stream", ...options.headers };
-    const lines = [`GET ${options.path ?? "/events"} HTTP/1.1`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+    const lines = [`${options.method ?? "GET"} ${options.path ?? "/events"} HTTP/1.1`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
     socket.write(lines.join("\r\n") + "\r\n\r\n");
     return client;
   }
@@ -174,7 +186,10 @@ export class RawSseClient {
     this.chunkAt = at;
     this.buffer = this.buffer.length ? Buffer.concat([this.buffer, data]) : data;
     if (!this.head) this.parseHead(at);
-    if (this.head) this.parseBody(at);
+    if (this.head && this.method === "HEAD") {
+      this.bytesAfterHead += this.buffer.length;
+      this.buffer = Buffer.alloc(0);
+    } else if (this.head) this.parseBody(at);
     this.notify();
   }
 
@@ -192,6 +207,30 @@ export class RawSseClient {
     this.head = { at, status: Number(statusLine!.split(" ")[1]), statusLine: statusLine!, headers };
     this.chunked = /chunked/i.test(headers["transfer-encoding"] ?? "");
     this.buffer = this.buffer.subarray(endOfHead + 4);
+    const coding = headers["content-encoding"]?.trim().toLowerCase();
+    if (coding && coding !== "identity") this.startDecoding(coding);
+  }
+
+  /**
+   * Events of an encoded body are parsed from the decoder's output, each timed at the arrival of the
+   * latest bytes before it (`chunkAt`): the decoder's own work is not the server's delay.
+   */
+  private startDecoding(coding: string): void {
+    const decoders: Record<string, () => Transform> = { gzip: createGunzip, "x-gzip": createGunzip, deflate: createInflate, br: createBrotliDecompress, zstd: createZstdDecompress };
+    const make = decoders[coding];
+    if (!make) {
+      this.decodeError = `unknown content-encoding ${JSON.stringify(coding)}`;
+      return;
+    }
+    this.decoding = make();
+    this.decoding.on("data", (bytes: Buffer) => {
+      this.parser.feed(this.decoder.decode(bytes, { stream: true }));
+      this.notify();
+    });
+    this.decoding.on("error", (error: Error) => {
+      this.decodeError = error.message;
+      this.notify();
+    });
   }
 
   private parseBody(at: number): void {
@@ -245,7 +284,8 @@ export class RawSseClient {
   private acceptBody(at: number, bytes: Buffer): void {
     const copy = Buffer.from(bytes);
     this.bodyChunks.push({ at, bytes: copy });
-    this.parser.feed(this.decoder.decode(copy, { stream: true }));
+    if (this.decoding) this.decoding.write(copy);
+    else if (!this.decodeError) this.parser.feed(this.decoder.decode(copy, { stream: true }));
   }
 
   private finish(how: StreamEnd["how"], error?: string): void {

@@ -207,6 +207,11 @@ export class ServerProcess {
     return client;
   }
 
+  /** A client the check has closed itself: no longer tracked (10,000 of them would be kept otherwise). */
+  forget(client: RawSseClient): void {
+    this.clients.delete(client);
+  }
+
   /**
    * The checks name the stream `/events` (with a query where they need one, `?mitigations=0`); a
    * target serves it where its file says (`events`), and the query is carried over.

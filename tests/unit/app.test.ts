@@ -65,10 +65,10 @@ describe("GET /events", () => {
     dispatcher.close();
   });
 
-  test("sends cache-control no-cache", async () => {
+  test("sends cache-control no-cache, no-transform", async () => {
     const { app, dispatcher } = setup();
     const response = await app.request("/events");
-    expect(response.headers.get("cache-control")).toBe("no-cache");
+    expect(response.headers.get("cache-control")).toBe("no-cache, no-transform");
     dispatcher.close();
   });
 
@@ -84,6 +84,23 @@ describe("GET /events", () => {
     const { app, dispatcher } = setup();
     const response = await app.request("/events");
     expect(response.headers.get("x-accel-buffering")).toBe("no");
+    dispatcher.close();
+  });
+
+  test("answers HEAD with the SSE headers, no body and no subscriber", async () => {
+    const { app, dispatcher } = setup();
+    const response = await app.request("/events", { method: "HEAD" });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    expect(response.body).toBeNull();
+    expect(dispatcher.subscriberCount).toBe(0);
+    dispatcher.close();
+  });
+
+  test("leaves x-accel-buffering out with mitigations=0, so that a proxy's own buffering shows", async () => {
+    const { app, dispatcher } = setup();
+    const response = await app.request("/events?mitigations=0");
+    expect(response.headers.has("x-accel-buffering")).toBe(false);
     dispatcher.close();
   });
 

@@ -31,6 +31,10 @@ describe("defaults", () => {
       shutdown: "dispatcher",
       graceMs: 1000,
       corsOrigins: [],
+      compress: false,
+      nodeTimeoutsMs: 0,
+      tlsCert: undefined,
+      tlsKey: undefined,
     });
   });
 
@@ -62,6 +66,10 @@ describe("valid values", () => {
           SSE_SHUTDOWN: "graceful-only",
           SSE_GRACE_MS: "60000",
           SSE_CORS_ORIGINS: "http://127.0.0.1:5173, https://app.example",
+          SSE_COMPRESS: "1",
+          SSE_NODE_TIMEOUTS_MS: "1000",
+          SSE_TLS_CERT: "/tmp/cert.pem",
+          SSE_TLS_KEY: "/tmp/key.pem",
         }),
       ),
     ).toEqual({
@@ -79,7 +87,15 @@ describe("valid values", () => {
       shutdown: "graceful-only",
       graceMs: 60000,
       corsOrigins: ["http://127.0.0.1:5173", "https://app.example"],
+      compress: true,
+      nodeTimeoutsMs: 1000,
+      tlsCert: "/tmp/cert.pem",
+      tlsKey: "/tmp/key.pem",
     });
+  });
+
+  test("a TLS certificate without its key is refused", () => {
+    expect(() => readConfig(env({ SSE_TLS_CERT: "/tmp/cert.pem" }))).toThrow(/SSE_TLS_CERT and SSE_TLS_KEY go together/);
   });
 
   test("the bounds of a range are accepted", () => {

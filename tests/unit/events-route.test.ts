@@ -69,6 +69,6 @@ describe("the /events route's headers", () => {
   });
 
   test("are the SSE headers for a same-origin request", () => {
-    expect(eventStreamHeaders(from(undefined), { corsOrigins: ["http://127.0.0.1:5173"] })).toMatchObject({ "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" });
+    expect(eventStreamHeaders(from(undefined), { corsOrigins: ["http://127.0.0.1:5173"] })).toMatchObject({ "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform" });
   });
 });

@@ -1,0 +1,88 @@
+/**
+ * proxy.buffering (group H): the target behind Debian's nginx on loopback, configured as guides show a
+ * minimal reverse proxy, `proxy_buffering` left at its default (on). Users meet buffered streams behind
+ * nginx and tunnels (honojs/hono#4273, cloudflare/cloudflared#1496). nginx's own defaults throughout,
+ * as a one-line `proxy_pass` gets them: HTTP/1.0 to the upstream, buffering on (measured with nginx
+ * 1.22: with `proxy_http_version 1.1` it passed chunked events on at once). The app answers with
+ * `X-Accel-Buffering: no`, which nginx honours per response. The outcome is the stream with every
+ * mitigation on; the fact, `mitigations=0` (no such header), is recorded beside it.
+ */
+import { censored, type Check, fail, measured, pass, setUpStep, skip } from "../harness/check.ts";
+import { publish } from "../harness/control.ts";
+import { missingDebianPackages, missingPackagesReason } from "../harness/debian-packages.ts";
+import { startNginx } from "../harness/nginx.ts";
+import { RawSseClient, type ReceivedEvent } from "../harness/raw-client.ts";
+import type { ServerProcess } from "../harness/server-process.ts";
+import { delay, round } from "../harness/wait.ts";
+
+const EVENT_BOUND_MS = 50;
+const EVENT_OBSERVE_MS = 3000;
+const FACT_OBSERVE_MS = 1000;
+const COUNT = 5;
+const SPACING_MS = 100;
+
+const byId = (id: number) => (e: ReceivedEvent) => e.id === String(id);
+
+/** One stream through the proxy: 5 events 100 ms apart, each delay from its publish request, or null. */
+async function throughProxy(server: ServerProcess, proxyPort: number, path: string, onClient: (c: RawSseClient) => void, observeMs: number) {
+  const client = await RawSseClient.open(proxyPort, { path });
+  onClient(client);
+  const head = await client.waitForHead(observeMs).catch(() => undefined);
+  const warmUp = await publish(server, { event: "warm-up", data: "warm-up" });
+  // A proxy that holds the head back holds the events too: no second wait for the warm-up then.
+  if (head) await client.waitForEvent(byId(warmUp.id), observeMs, "the warm-up event").catch(() => undefined);
+  const sent: { id: number; sentAt: number }[] = [];
+  const startedAt = performance.now();
+  for (let i = 0; i < COUNT; i++) {
+    // The spacing the check prescribes, on a fixed schedule whatever each publish took.
+    await delay(Math.max(0, startedAt + i * SPACING_MS - performance.now()));
+    sent.push(await publish(server, { event: "timed", data: `proxied ${i}` }));
+  }
+  await client.waitForEvent(byId(sent.at(-1)!.id), observeMs, "the last event").catch(() => undefined);
+  const delays = sent.map(({ id, sentAt }) => {
+    const event = client.events.find(byId(id));
+    return event ? round(event.at - sentAt, 2) : null;
+  });
+  client.closeFin();
+  return { path, observeMs, status: head?.status ?? null, accelBuffering: head?.headers["x-accel-buffering"] ?? null, delays };
+}
+
+const worstOf = (delays: (number | null)[]) => (delays.some((d) => d === null) ? null : Math.max(...(delays as number[])));
+const describe = (worst: number | null, observeMs: number) => (worst === null ? `not every event within ${observeMs} ms of the last publication` : `worst ${worst} ms`);
+
+export const proxyBuffering: Check = {
+  id: "proxy.buffering",
+  group: "H",
+  kind: "outcome",
+  needs: ["records", "control"],
+  passes:
+    "behind nginx with its defaults (`proxy_buffering on`, HTTP/1.0 to the upstream), 5 events 100 ms apart each arrive within 50 ms (the app's `X-Accel-Buffering: no`); the fact without the header is recorded beside it",
+  bounds: { delayMs: EVENT_BOUND_MS, observeMs: EVENT_OBSERVE_MS, eventsCount: COUNT },
+  figure: { unit: "ms", label: "worst delay through nginx", bound: "delayMs" },
+  calibration: {
+    "lets-proxies-buffer": /^through nginx, (no response head within 3000 ms|not every event within 50 ms)/,
+  },
+  timeoutMs: 30_000,
+  // Alone, as the other flush bounds: its 50 ms is the neighbours' figure when servers start beside it.
+  exclusive: true,
+  async run(ctx) {
+    const missing = missingDebianPackages(["nginx"]);
+    if (missing.length) return skip(missingPackagesReason(missing));
+    const server = await ctx.start({ env: { SSE_PRODUCER_MS: "0" } });
+    const nginx = await setUpStep("starting nginx", startNginx(server.port));
+    ctx.defer(() => nginx.stop());
+    const clients: RawSseClient[] = [];
+    ctx.defer(() => clients.forEach((c) => c.closeRst()));
+    const outcome = await throughProxy(server, nginx.port, server.streamPath("/events"), (c) => clients.push(c), EVENT_OBSERVE_MS);
+    // The fact beside it, watched for less: what it shows is whether nginx holds the stream at all.
+    const fact = await throughProxy(server, nginx.port, server.streamPath("/events?mitigations=0"), (c) => clients.push(c), FACT_OBSERVE_MS);
+    const worst = worstOf(outcome.delays);
+    const figure = worst === null ? censored(EVENT_OBSERVE_MS) : measured(worst);
+    const evidence = { outcome, fact, nginxStderr: nginx.stderr.slice(0, 2000), proxy: "nginx with its defaults: proxy_pass only (HTTP/1.0 upstream, proxy_buffering on)" };
+    const factSaid = `; without X-Accel-Buffering (mitigations=0): ${describe(worstOf(fact.delays), FACT_OBSERVE_MS)}`;
+    if (outcome.status === null) return fail(`through nginx, no response head within ${EVENT_OBSERVE_MS} ms${factSaid}`, figure, evidence);
+    if (outcome.status !== 200) return fail(`through nginx, status ${outcome.status}${factSaid}`, figure, evidence);
+    if (worst === null || worst > EVENT_BOUND_MS) return fail(`through nginx, not every event within ${EVENT_BOUND_MS} ms (${describe(worst, EVENT_OBSERVE_MS)}; X-Accel-Buffering ${JSON.stringify(outcome.accelBuffering)})${factSaid}`, figure, evidence);
+    return pass(`through nginx every event within ${EVENT_BOUND_MS} ms (worst ${worst} ms; X-Accel-Buffering ${JSON.stringify(outcome.accelBuffering)})${factSaid}`, figure, evidence);
+  },
+};
