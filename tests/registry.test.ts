@@ -13,13 +13,7 @@ import { ROOT } from "../suite/harness/targets.ts";
 const BRIEF = join(ROOT, "..", "shared", "CHECKS.md");
 
 /** Ids of the brief that no check implements yet, each with the open issue that adds it. */
-const PENDING: Record<string, string> = {
-  // Written and calibrated by hand (suite/checks/proxy.ts, disconnect.ts; fixtures lets-proxies-buffer,
-  // leaks-slowly), not yet registered: each runs alone (exclusive), 3-14 s per target, and CI
-  // (.ci/run) has no room for them until the seed's slow checks are made faster.
-  "proxy.buffering": "issue 13 (written, waits for CI time)",
-  "disconnect.no-leak-long": "issue 13 (written, waits for CI time)",
-};
+const PENDING: Record<string, string> = {};
 
 /** The check ids of the brief: the first cell of its tables' rows. */
 function briefIds(text: string): string[] {

@@ -44,10 +44,10 @@ function envFor(moment: Moment): Record<string, string> {
 }
 
 /**
- * Opens a stream, closes it as the variant says, and times the arrival of the record `recordType`
- * for that subscriber.
+ * Opens a stream, closes it as the variant says, and times the arrival of each record of
+ * `recordTypes` for that subscriber (all watched at once, each bounded).
  */
-async function observeClose(server: ServerProcess, variant: Variant, mitigations: boolean, recordType: string): Promise<Observation> {
+async function observeClose(server: ServerProcess, variant: Variant, mitigations: boolean, recordTypes: string[]): Promise<Record<string, Observation>> {
   const opened = await openStream(server, { path: mitigations ? "/events" : "/events?mitigations=0" });
   const { client, sub } = opened;
   if (variant.moment === "writing") await client.waitForEvent(() => true, 3000, "first event");
@@ -60,11 +60,13 @@ async function observeClose(server: ServerProcess, variant: Variant, mitigations
   if (variant.moment === "idle") {
     await client.waitUntil(() => (mitigations ? client.retries.length > 0 : client.head !== undefined), IDLE_SETTLE_MS, "the stream's opening").catch(() => {});
   }
-  const isOurs = (r: ServerRecord) => r.type === recordType && r.sub === sub;
-  const record = server.nextRecord(isOurs, OBSERVE_MS, `${recordType} for subscriber ${sub}`).catch(() => undefined);
+  const records = recordTypes.map((recordType) => {
+    const isOurs = (r: ServerRecord) => r.type === recordType && r.sub === sub;
+    return server.nextRecord(isOurs, OBSERVE_MS, `${recordType} for subscriber ${sub}`).catch(() => undefined);
+  });
   const closedAt = variant.close === "fin" ? client.closeFin() : client.closeRst();
-  const arrived = await record;
-  return { variant: `${variant.close}/${variant.moment}`, ms: arrived ? round(arrived.at - closedAt) : null };
+  const arrived = await Promise.all(records);
+  return Object.fromEntries(recordTypes.map((type, i) => [type, { variant: `${variant.close}/${variant.moment}`, ms: arrived[i] ? round(arrived[i].at - closedAt) : null }]));
 }
 
 async function observeAll(
@@ -73,18 +75,30 @@ async function observeAll(
   mitigations: boolean,
   recordType: string,
 ): Promise<{ observations: Observation[]; servers: Record<Moment, ServerProcess | undefined> }> {
+  const { observations, servers } = await observeEach(ctx, variants, mitigations, [recordType]);
+  return { observations: observations[recordType]!, servers };
+}
+
+/** observeAll for several record types at once: one close per variant, every type timed from it. */
+async function observeEach(
+  ctx: CheckContext,
+  variants: Variant[],
+  mitigations: boolean,
+  recordTypes: string[],
+): Promise<{ observations: Record<string, Observation[]>; servers: Record<Moment, ServerProcess | undefined> }> {
   const servers: Record<Moment, ServerProcess | undefined> = { idle: undefined, writing: undefined, "before-first-event": undefined };
-  const observations: Observation[] = [];
+  const observations: Record<string, Observation[]> = Object.fromEntries(recordTypes.map((type) => [type, []]));
   for (const variant of variants) {
     servers[variant.moment] ??= await ctx.start({ env: envFor(variant.moment) });
     try {
-      observations.push(await observeClose(servers[variant.moment]!, variant, mitigations, recordType));
+      const seen = await observeClose(servers[variant.moment]!, variant, mitigations, recordTypes);
+      for (const type of recordTypes) observations[type]!.push(seen[type]!);
     } catch (error) {
       // A server still busy with an earlier stream it never saw end (one request at a time) serves
       // no other: that variant's record never comes, whether the wait for its stream or for the
       // record runs out first. Judged alike, so that the status does not depend on which.
       if (!(error instanceof TimeoutError)) throw error;
-      observations.push({ variant: `${variant.close}/${variant.moment}`, ms: null, notServed: error.message });
+      for (const type of recordTypes) observations[type]!.push({ variant: `${variant.close}/${variant.moment}`, ms: null, notServed: error.message });
     }
   }
   return { observations, servers };
@@ -188,12 +202,10 @@ export const disconnectBeforeFirstEvent: Check = {
       { close: "fin", moment: "before-first-event" },
       { close: "rst", moment: "before-first-event" },
     ];
-    const facts: Record<string, Observation[]> = {};
-    for (const type of ["signal-aborted", "stream-cancelled"]) {
-      facts[type] = (await observeAll(ctx, variants, true, type)).observations;
-    }
-    const verdict = judge((await observeAll(ctx, variants, true, "unsubscribed")).observations, "a client gone before any event was dropped");
-    return { ...verdict, evidence: { ...verdict.evidence, signal: facts["signal-aborted"], cancel: facts["stream-cancelled"] } };
+    // One close per variant, the three records timed from it: the facts beside the verdict.
+    const { observations } = await observeEach(ctx, variants, true, ["signal-aborted", "stream-cancelled", "unsubscribed"]);
+    const verdict = judge(observations.unsubscribed!, "a client gone before any event was dropped");
+    return { ...verdict, evidence: { ...verdict.evidence, signal: observations["signal-aborted"], cancel: observations["stream-cancelled"] } };
   },
 };
 

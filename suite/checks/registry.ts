@@ -12,6 +12,7 @@ import {
   disconnectBeforeFirstEvent,
   disconnectCancel,
   disconnectNoLeak,
+  disconnectNoLeakLong,
   disconnectProducerStops,
   disconnectQuiet,
   disconnectSignal,
@@ -21,6 +22,7 @@ import { errorMidStream } from "./error.ts";
 import { h2Disconnect, h2Flush, h2Headers } from "./h2.ts";
 import { flushBurst, flushCompressed, flushHeaders, flushLarge, flushPerEvent, flushTiny, flushUtf8 } from "./flush.ts";
 import { idleHeartbeat, idleRuntimeDefault, idleServerTimeouts } from "./idle.ts";
+import { proxyBuffering } from "./proxy.ts";
 import { protocolHead, protocolHeaders, protocolInjection, protocolNoTransform, protocolResume, protocolRetry } from "./protocol.ts";
 import { sigintIdle, sigintOpenStreams } from "./sigint.ts";
 import { sigtermOpenStreams } from "./sigterm.ts";
@@ -59,9 +61,11 @@ export const ALL_CHECKS: readonly Check[] = [
   ...browserCrossOrigin,
   flushCompressed,
   protocolNoTransform,
+  proxyBuffering,
   idleServerTimeouts,
   disconnectWriteSettles,
   errorMidStream,
+  disconnectNoLeakLong,
   backpressurePull,
   stopDeadlineForce,
   protocolHead,
