@@ -12,7 +12,11 @@ const sse = prepareServer({
     if (typeof server?.timeout === "function") server.timeout(c.req.raw, 0);
   },
 });
-const server = Bun.serve({ hostname: sse.config.host, port: sse.config.port, fetch: sse.app.fetch });
+// With SSE_TLS_CERT and SSE_TLS_KEY: TLS, and HTTP/2 for clients that offer h2 by ALPN (`http2`,
+// experimental in Bun 1.4: oven-sh/bun#40137).
+const { tlsCert, tlsKey } = sse.config;
+const tls = tlsCert && tlsKey ? { tls: { cert: Bun.file(tlsCert), key: Bun.file(tlsKey) }, http2: true } : {};
+const server = Bun.serve({ hostname: sse.config.host, port: sse.config.port, fetch: sse.app.fetch, ...tls });
 
 sse.shutdownWith({
   // stop() without argument lets in-flight requests finish, open streams included; stop(true) closes them.

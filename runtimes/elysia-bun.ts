@@ -27,4 +27,8 @@ sse.shutdownWith({
   gracefulApi: "app.stop()",
   forceApi: "app.stop(true)",
 });
-app.listen({ hostname: sse.config.host, port: sse.config.port }, (server) => sse.listening(server.port!));
+// With SSE_TLS_CERT and SSE_TLS_KEY: TLS, and HTTP/2 by ALPN (Bun.serve's experimental `http2`,
+// oven-sh/bun#40137), passed through by Elysia's listen() to Bun.serve.
+const { tlsCert, tlsKey } = sse.config;
+const tls = tlsCert && tlsKey ? { tls: { cert: Bun.file(tlsCert), key: Bun.file(tlsKey) }, http2: true } : {};
+app.listen({ hostname: sse.config.host, port: sse.config.port, ...tls } as Parameters<typeof app.listen>[0], (server) => sse.listening(server.port!));

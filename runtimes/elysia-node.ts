@@ -35,9 +35,14 @@ sse.shutdownWith({
   forceApi: "srvx server.close(true)",
 });
 
+// With SSE_TLS_CERT and SSE_TLS_KEY: srvx serves TLS with node:http2's createSecureServer (HTTP/1.1
+// allowed), its default for a certificate (h3js/srvx src/adapters/node.ts).
+const { tlsCert, tlsKey } = sse.config;
+const tls = tlsCert && tlsKey ? { tls: { cert: tlsCert, key: tlsKey } } : {};
+
 app.listen(
-  // `gracefulShutdown` is srvx's option, passed through by @elysiajs/node (typed as Bun's options).
-  { hostname: sse.config.host, port: sse.config.port, gracefulShutdown: false } as Parameters<typeof app.listen>[0],
+  // `gracefulShutdown` and `tls` are srvx's options, passed through by @elysiajs/node (typed as Bun's options).
+  { hostname: sse.config.host, port: sse.config.port, gracefulShutdown: false, ...tls } as unknown as Parameters<typeof app.listen>[0],
   (info) => {
     // The callback runs before srvx has bound the port (it reports the requested port, 0).
     srvx = (info as unknown as { raw: SrvxServer }).raw;

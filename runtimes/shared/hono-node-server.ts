@@ -1,7 +1,6 @@
 /**
  * The app on @hono/node-server: the node:http path, shared by the `node`, `bun-node` and `deno-node`
- * targets (the same code on three runtimes' node:http). With SSE_TLS_CERT and SSE_TLS_KEY (the `node`
- * target only) it serves HTTP/2 over TLS with node:http2's createSecureServer, HTTP/1.1 allowed too.
+ * targets (the same code on three runtimes' node:http). With SSE_TLS_CERT and SSE_TLS_KEY it serves HTTP/2 over TLS with node:http2's createSecureServer, HTTP/1.1 allowed too.
  */
 import { serve } from "@hono/node-server";
 import { readFileSync } from "node:fs";

@@ -1,7 +1,9 @@
 /**
  * h2.* (group H): the stream over HTTP/2 over TLS (a self-signed certificate made per run), where a
- * target can serve it: Node's `http2.createSecureServer` (through @hono/node-server) and Deno.serve
- * with a certificate (HTTP/2 by ALPN). Others skip, naming the capability. Over HTTP/2 a client ends
+ * target can serve it (capability `http2`): node:http2's `createSecureServer` (through
+ * @hono/node-server, or srvx for Elysia on Node), Deno.serve with a certificate, Bun.serve with
+ * `http2: true` (experimental, oven-sh/bun#40137); HTTP/2 chosen by ALPN. Others skip, naming the
+ * capability. Over HTTP/2 a client ends
  * one stream with RST_STREAM and keeps the connection; there is no FIN to see.
  */
 import { censored, type Check, type CheckContext, fail, measured, pass, setUpStep } from "../harness/check.ts";
