@@ -13,16 +13,18 @@ const sse = prepareServer({
 // With SSE_TLS_CERT and SSE_TLS_KEY, Deno.serve speaks TLS and offers HTTP/2 by ALPN.
 const { tlsCert, tlsKey } = sse.config;
 const tls = tlsCert && tlsKey ? { cert: Deno.readTextFileSync(tlsCert), key: Deno.readTextFileSync(tlsKey) } : {};
+// Aborting the serve signal is Deno.serve's non-graceful shutdown (ext/http/00_serve.ts, since
+// denoland/deno#20387, Deno 1.37): the forcing step.
+const force = new AbortController();
 const server = Deno.serve(
-  { hostname: sse.config.host, port: sse.config.port, onListen: ({ port }) => sse.listening(port), ...tls },
+  { hostname: sse.config.host, port: sse.config.port, onListen: ({ port }) => sse.listening(port), signal: force.signal, ...tls },
   sse.app.fetch,
 );
 
 sse.shutdownWith({
   // shutdown() stops accepting and waits for in-flight responses, open streams included.
   stopGracefully: () => server.shutdown(),
-  // Deno.serve has no API that drops open connections; exiting the process is the forcing step.
-  forceClose: () => {},
+  forceClose: () => force.abort(),
   gracefulApi: "server.shutdown()",
-  forceApi: "process exit",
+  forceApi: "the serve signal's abort()",
 });

@@ -116,7 +116,7 @@ describe.sequential("the suite on every target with expectations", () => {
     test(`${target} behaves as expected`, { timeout: 900_000 }, async () => {
       const expectations = readExpectations(target)!;
       const resolved = resolveTarget(target);
-      const results = await runTarget(resolved, ALL_CHECKS, { concurrency: 4 });
+      const results = await runTarget(resolved, ALL_CHECKS);
       const file = writeRun(results, { dir: join(tmpdir(), "sse-expectations") });
 
       const confirmed: string[] = [];

@@ -10,6 +10,8 @@ import { endStreams, publish } from "../harness/control.ts";
 import { round } from "../harness/wait.ts";
 import { serveOtherOrigin } from "../harness/other-origin.ts";
 import { pageEvents, waitInPage } from "./lib/page.ts";
+import { missingDebianPackages } from "../harness/debian-packages.ts";
+import { selfSignedCertificate } from "../harness/tls.ts";
 
 const DROP_BOUND_MS = 1000;
 const OBSERVE_MS = 3000;
@@ -219,7 +221,7 @@ export const browserConnectionLimit = inEveryEngine({
   kind: "fact",
   needs: ["records", "control", "page"],
   passes:
-    "one page opens 7 EventSources to one origin and then `fetch('/health')`: at least 6 open (HTTP/1.1 browsers allow 6 per host), and when one closes the stalled one opens; which stall is recorded",
+    "one page opens 7 EventSources to one origin and then `fetch('/health')`: at least 6 open (HTTP/1.1 browsers allow 6 per host), and when one closes the stalled one opens; which stall is recorded. On a target with `http2`, the same seven from a page over HTTP/2 (one connection carries them all) are recorded beside it",
   bounds: { streamsCount: STREAMS, browserLimitCount: BROWSER_LIMIT, stallMs: STALL_MS },
   figure: { unit: "count", label: "streams open (of 7)" },
   calibration: {
@@ -245,14 +247,37 @@ export const browserConnectionLimit = inEveryEngine({
       stalledOpened = await waitInPage(page, `${all}.filter((s) => s.readyState === 1).length >= ${openBefore}`, STALL_MS, "the stalled stream")
         .then(() => true, () => false);
     }
+    const overHttp2 = await sevenOverHttp2(ctx, engine);
     const figure = measured(openBefore);
-    const evidence = { openBefore, healthWhileOpen, stalledOpenedAfterOneClosed: stalledOpened, browserLimit: BROWSER_LIMIT };
-    const summary = `${openBefore} of ${STREAMS} streams opened; /health meanwhile: ${healthWhileOpen}`;
+    const evidence = { openBefore, healthWhileOpen, stalledOpenedAfterOneClosed: stalledOpened, browserLimit: BROWSER_LIMIT, overHttp2 };
+    const h2Said = overHttp2 && "opened" in overHttp2 ? `; over HTTP/2 (${overHttp2.protocol}): ${overHttp2.opened} of ${STREAMS} opened` : "";
+    const summary = `${openBefore} of ${STREAMS} streams opened; /health meanwhile: ${healthWhileOpen}${h2Said}`;
     if (openBefore < BROWSER_LIMIT) return fail(`only ${openBefore} of ${STREAMS} streams opened within ${STALL_MS} ms (a browser allows ${BROWSER_LIMIT}); /health meanwhile: ${healthWhileOpen}`, figure, evidence);
     if (stalledOpened === false) return fail(`${summary}; when one closed, the stalled stream did not open within ${STALL_MS} ms`, figure, evidence);
-    return pass(openBefore === STREAMS ? `all ${STREAMS} streams opened; /health: ${healthWhileOpen}` : `${summary}; when one closed, the stalled stream opened`, figure, evidence);
+    return pass(openBefore === STREAMS ? `all ${STREAMS} streams opened; /health: ${healthWhileOpen}${h2Said}` : `${summary}; when one closed, the stalled stream opened`, figure, evidence);
   },
 });
+
+/**
+ * The same seven streams from a page served over HTTP/2 (TLS, the run's self-signed certificate),
+ * where one connection carries them all: recorded beside the HTTP/1.1 verdict, on targets that offer
+ * `http2`. undefined where there is no HTTP/2 to try.
+ */
+async function sevenOverHttp2(ctx: CheckContext, engine: BrowserEngine): Promise<{ opened: number; protocol: string } | { notTried: string } | undefined> {
+  if (!ctx.target.offers.has("http2")) return undefined;
+  if (missingDebianPackages(["openssl"]).length) return { notTried: "openssl is not installed" };
+  const cert = await setUpStep("making a self-signed certificate", Promise.resolve().then(selfSignedCertificate));
+  const server = await ctx.start({ env: { SSE_PRODUCER_MS: "0", SSE_TLS_CERT: cert.certFile, SSE_TLS_KEY: cert.keyFile } });
+  const page = await engine.newPage();
+  ctx.defer(() => page.close());
+  await page.goto(`https://127.0.0.1:${server.port}/`);
+  await page.evaluate(`window.extra = Array.from({ length: ${STREAMS - 1} }, () => new EventSource(${JSON.stringify(server.streamPath("/events"))})); true`);
+  const all = "[window.sseDemo.source, ...window.extra]";
+  await waitInPage(page, `${all}.filter((s) => s.readyState === 1).length >= ${STREAMS}`, STALL_MS, "every stream open over HTTP/2").catch(() => {});
+  const opened = await page.evaluate<number>(`${all}.filter((s) => s.readyState === 1).length`);
+  const protocol = await page.evaluate<string>(`performance.getEntriesByType("navigation")[0]?.nextHopProtocol || "unknown"`);
+  return { opened, protocol };
+}
 
 // ---------------------------------------------------------------------------------------------------
 // browser.cross-origin

@@ -6,7 +6,8 @@
  * capability. Over HTTP/2 a client ends
  * one stream with RST_STREAM and keeps the connection; there is no FIN to see.
  */
-import { censored, type Check, type CheckContext, fail, measured, pass, setUpStep } from "../harness/check.ts";
+import { censored, type Check, type CheckContext, fail, measured, pass, setUpStep, skip, type Verdict } from "../harness/check.ts";
+import { missingDebianPackages, missingPackagesReason } from "../harness/debian-packages.ts";
 import { H2SseClient } from "../harness/h2-client.ts";
 import type { ServerProcess } from "../harness/server-process.ts";
 import { selfSignedCertificate } from "../harness/tls.ts";
@@ -21,7 +22,9 @@ const DISCONNECT_BOUND_MS = 1000;
 
 const NEEDS: Check["needs"] = ["records", "control", "http2"];
 
-async function startH2(ctx: CheckContext): Promise<{ server: ServerProcess; client: H2SseClient; sub: number }> {
+async function startH2(ctx: CheckContext): Promise<{ server: ServerProcess; client: H2SseClient; sub: number } | Verdict> {
+  const missing = missingDebianPackages(["openssl"]);
+  if (missing.length) return skip(missingPackagesReason(missing));
   const cert = await setUpStep("making a self-signed certificate", Promise.resolve().then(selfSignedCertificate));
   const server = await ctx.start({ env: { SSE_PRODUCER_MS: "0", SSE_TLS_CERT: cert.certFile, SSE_TLS_KEY: cert.keyFile } });
   const subscribed = server.nextRecord((r) => r.type === "subscribed", 5000, "subscribed record");
@@ -45,7 +48,9 @@ export const h2Headers: Check = {
   },
   timeoutMs: 20_000,
   async run(ctx) {
-    const { client } = await startH2(ctx);
+    const started = await startH2(ctx);
+    if ("status" in started) return started;
+    const { client } = started;
     const h = client.headers ?? {};
     const evidence = { protocol: client.protocol, headers: h };
     const problems = [
@@ -74,7 +79,9 @@ export const h2Flush: Check = {
   // Alone, as flush.per-event: a 30 ms bound is the neighbours' figure when servers start beside it.
   exclusive: true,
   async run(ctx) {
-    const { client } = await startH2(ctx);
+    const started = await startH2(ctx);
+    if ("status" in started) return started;
+    const { client } = started;
     const warmUp = await client.publish({ event: "warm-up", data: "warm-up" });
     await setUpStep("warm-up", client.waitUntil(() => client.events.some((e) => e.id === String(warmUp.id)), EVENT_OBSERVE_MS, "the warm-up event"));
     const sent: { id: number; sentAt: number }[] = [];
@@ -113,7 +120,9 @@ export const h2Disconnect: Check = {
   },
   timeoutMs: 20_000,
   async run(ctx) {
-    const { server, client, sub } = await startH2(ctx);
+    const started = await startH2(ctx);
+    if ("status" in started) return started;
+    const { server, client, sub } = started;
     const first = await client.publish({ event: "open", data: "1" });
     await client.waitUntil(() => client.events.some((e) => e.id === String(first.id)), EVENT_OBSERVE_MS, "the first event");
     const resetAt = client.cancel();

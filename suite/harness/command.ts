@@ -7,6 +7,7 @@ import { selectChecks } from "../checks/registry.ts";
 import { closeAllEngines, ENGINE_NAMES, type EngineName } from "./browsers/engine.ts";
 import type { Check } from "./check.ts";
 import { killAllServers } from "./server-process.ts";
+import { DEFAULT_CONCURRENCY } from "./runner.ts";
 import { RuntimeMissingError, UnavailableTargetError, UnknownTargetError } from "./targets.ts";
 
 export class UsageError extends Error {}
@@ -31,7 +32,7 @@ function cleanUp(): void {
 
 /** `--concurrency N`: how many checks run at once (default 4). */
 export function concurrencyOption(value: string | undefined): number {
-  const concurrency = value === undefined ? 4 : Number(value);
+  const concurrency = value === undefined ? DEFAULT_CONCURRENCY : Number(value);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError("--concurrency takes an integer from 1 to 64");
   return concurrency;
 }

@@ -6,7 +6,11 @@ import type { ServerProcess } from "./server-process.ts";
 import type { OpenOptions, RawSseClient } from "./raw-client.ts";
 import { withTimeout } from "./wait.ts";
 
-const REQUEST_TIMEOUT_MS = 5000;
+/**
+ * A control request answers in milliseconds (a publish, a GC after 10,000 connections: under 0.5 s
+ * here); 3 s without an answer is a server that cannot serve it beside its open streams.
+ */
+const REQUEST_TIMEOUT_MS = 3000;
 
 /** A JSON request to a server under test, bounded by `timeoutMs`; a non-2xx answer throws with its text. */
 export async function requestJson<T>(baseUrl: string, method: string, path: string, body?: unknown, timeoutMs = REQUEST_TIMEOUT_MS): Promise<T> {

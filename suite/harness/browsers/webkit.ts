@@ -158,6 +158,8 @@ export const launchWebKit: Launcher = async (bounds) => {
           alwaysMatch: {
             "webkitgtk:browserOptions": { binary: ENGINE_PATHS.webkitBrowser, args: ["--automation"] },
             pageLoadStrategy: "normal",
+            // The HTTP/2 half of browser.connection-limit loads a page from a self-signed certificate.
+            acceptInsecureCerts: true,
           },
         },
       },
