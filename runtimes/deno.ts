@@ -14,7 +14,9 @@ const sse = prepareServer({
 const { tlsCert, tlsKey } = sse.config;
 const tls = tlsCert && tlsKey ? { cert: Deno.readTextFileSync(tlsCert), key: Deno.readTextFileSync(tlsKey) } : {};
 // Aborting the serve signal is Deno.serve's non-graceful shutdown (ext/http/00_serve.ts, since
-// denoland/deno#20387, Deno 1.37): the forcing step.
+// denoland/deno#20387, Deno 1.37): the forcing step. After shutdown() it cancels nothing and throws
+// BadResource from its listener (shutdown() took the server's resource: measured on 2.9.6 by
+// stop.deadline-force), so the exit that follows it is what really ends a stream left open.
 const force = new AbortController();
 const server = Deno.serve(
   { hostname: sse.config.host, port: sse.config.port, onListen: ({ port }) => sse.listening(port), signal: force.signal, ...tls },

@@ -161,6 +161,29 @@ const RUNTIME_NOTES: CuratedNote[] = [
     upstream: ["https://docs.deno.com/api/deno/~/Deno.HttpServer.shutdown", "denoland/deno#20387"],
   },
 
+  // H. What users hit in the field
+  {
+    check: "stop.deadline-force",
+    on: { targets: ["deno"] },
+    status: ["fail", "timeout"],
+    cause:
+      "server.shutdown() takes the server's resource out of the table (op_http_close), so the serve signal's abort() (Deno.serve's non-graceful shutdown) that follows it finds no resource: op_http_cancel throws BadResource from the abort listener (an uncaught error, printed) and cancels nothing; the open stream waits for the graceful drain, which an endless stream never ends.",
+    workaround: "on a signal the dispatcher ends every stream itself (final `shutdown` event) before any forcing is needed; the process exits after the grace period.",
+    upstream: [
+      "https://github.com/denoland/deno/blob/v2.9.5/ext/http/00_serve.ts#L476-L483",
+      "https://github.com/denoland/deno/blob/v2.9.5/ext/http/http_next.rs#L5454-L5499",
+      "denoland/deno#20387",
+    ],
+  },
+  {
+    check: "error.mid-stream",
+    on: { targets: ["elysia-node"] },
+    status: ["fail"],
+    cause:
+      "srvx (0.11.22, under @elysiajs/node) hands a body read error to nodeRes.destroy(error) and prints it nowhere (streamBody's streamCancel), and @elysiajs/node installs no error hook: the producer's error is swallowed, and the client sees the connection close.",
+    upstream: ["https://github.com/h3js/srvx/blob/v0.11.22/src/adapters/_node/send.ts#L184-L235", "h3js/srvx#135"],
+  },
+
   // E. Idle connections
   {
     check: "idle.runtime-default",

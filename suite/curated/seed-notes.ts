@@ -24,6 +24,7 @@ const NEEDS_SECOND_REQUEST = [
   "disconnect.before-first-event",
   "disconnect.quiet",
   "disconnect.no-leak",
+  "disconnect.no-leak-long",
   "flush.headers",
   "flush.per-event",
   "flush.tiny",
@@ -36,6 +37,9 @@ const NEEDS_SECOND_REQUEST = [
   "idle.heartbeat",
   "idle.runtime-default",
   "backpressure.slow-client",
+  "flush.compressed",
+  "proxy.buffering",
+  "flush.burst",
   "sigint.open-streams",
   "sigterm.open-streams",
   ...inEveryEngine("browser.eventsource"),
@@ -55,6 +59,30 @@ interface SeedCause {
 }
 
 const SEED_CAUSES: SeedCause[] = [
+  // Group H, where the cause is the seed's app itself or one server's own.
+  {
+    checks: ["protocol.no-transform"],
+    targets: ["wsgiref", "cherrypy", "waitress", "paste", "gunicorn-sync", "gunicorn-gevent"],
+    status: ["fail"],
+    cause: "the seed's app sends `Cache-Control: no-cache` on the stream, as the seed did; no server adds `no-transform` by itself",
+    upstream: ["servers/seed/seed_app.py:465–469 (the seed's stream headers, rebuilt)"],
+  },
+  {
+    checks: ["flush.burst"],
+    targets: ["cherrypy", "waitress", "paste"],
+    status: ["fail"],
+    cause:
+      "the seed's client queue holds 100 messages and drops the newest when full (\"client queue is full, message dropped\", the seed's own policy): 1,000 events published at once outrun the stream's writer thread, and the rest are dropped for that client",
+    upstream: ["servers/seed/seed_app.py:344–351 `put_nowait` … `except queue.Full:` → `_overflow`", "servers/seed/seed_config.py:65 `SSE_CLIENT_QUEUE`, 100"],
+  },
+  {
+    checks: ["protocol.head"],
+    targets: ["waitress"],
+    status: ["fail"],
+    cause:
+      "waitress answers a HEAD with `Transfer-Encoding: chunked` (it decides on a body by status code alone) and ends it with the last chunk `0\\r\\n\\r\\n`: five bytes of body after the head of a response that must have none (bottle itself discards the body of a HEAD)",
+    upstream: ["waitress 2.1.2 waitress/task.py:175–181 `has_body`, :239–244 `Transfer-Encoding: chunked`, :294–299 `write_soon(b\"0\\r\\n\\r\\n\")`", "bottle 0.12.23 bottle.py:970–973 (HEAD: the iterable closed, `[]` returned)"],
+  },
   // The signal checks first: where a server both stops badly and serves one stream at a time, its stop is the cause the footnote names.
   {
     checks: ["sigint.open-streams"],
@@ -127,7 +155,7 @@ const SEED_CAUSES: SeedCause[] = [
     upstream: [SYNC_ONE_AT_A_TIME],
   },
   {
-    checks: ["disconnect.cancel", "disconnect.producer-stops", "disconnect.before-first-event", "disconnect.no-leak"],
+    checks: ["disconnect.cancel", "disconnect.producer-stops", "disconnect.before-first-event", "disconnect.no-leak", "disconnect.no-leak-long"],
     targets: ["cherrypy", "waitress", "paste", "gunicorn-gevent"],
     status: ["fail", "timeout"],
     cause:
