@@ -68,9 +68,10 @@ export const browserEventSource = inEveryEngine({
       const received = (await pageEvents(page)).length;
       const dropped = server.nextRecord((r) => r.type === "unsubscribed" && r.sub === sub, OBSERVE_MS, "unsubscribe after the page closed");
       dropped.catch(() => {});
-      const closedAt = performance.now();
-      await page.close();
+      // Timed from the moment the close command went to the browser (see EnginePage.close).
+      const closing = page.close();
       const record = await dropped.catch(() => undefined);
+      const closedAt = await closing;
       const ms = record ? round(record.at - closedAt) : null;
       const evidence = { sub, eventsReceivedByPage: received, mechanism: record?.mechanism ?? null };
       const figure = ms === null ? censored(OBSERVE_MS) : measured(ms);

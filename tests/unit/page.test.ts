@@ -8,7 +8,7 @@ import { waitInPage } from "../../suite/checks/lib/page.ts";
 function fakePage(window: Record<string, unknown>): EnginePage {
   return {
     goto: async () => {},
-    close: async () => {},
+    close: async () => performance.now(),
     evaluate: async <T>(js: string) => {
       const run = new Function("window", `return (async () => { ${js.replace(/^await /, "return await ")} })();`);
       return (await run(window)) as T;

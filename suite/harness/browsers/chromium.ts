@@ -64,7 +64,9 @@ export const launchChromium: Launcher = async (bounds) => {
         },
         async close() {
           pages.delete(opened);
+          const sentAt = performance.now();
           await withTimeout(page.close(), 10_000, "chromium page close").catch(() => {});
+          return sentAt;
         },
       };
       pages.add(opened);

@@ -37,8 +37,13 @@ export interface EnginePage {
    * undefined comes back as null; a throw in the page rejects here.
    */
   evaluate<T>(js: string): Promise<T>;
-  /** Closes the page (and its private context where the engine has one); never throws. */
-  close(): Promise<void>;
+  /**
+   * Closes the page (and its private context where the engine has one); never throws. Resolves with
+   * the moment (harness clock) the close command went to the browser: a check times the close from
+   * there, not from a wait behind other checks' commands to the same browser (WebKit's WebDriver
+   * session takes one command at a time).
+   */
+  close(): Promise<number>;
 }
 
 function findMiniBrowser(): string {

@@ -68,8 +68,10 @@ export const launchFirefox: Launcher = async (bounds) => {
         },
         async close() {
           pages.delete(opened);
+          const sentAt = performance.now();
           await withTimeout(page.close(), 10_000, "firefox page close").catch(() => {});
           await withTimeout(context.close(), 10_000, "firefox context close").catch(() => {});
+          return sentAt;
         },
       };
       pages.add(opened);

@@ -204,14 +204,18 @@ export const launchWebKit: Launcher = async (bounds) => {
             return unwrap<T>(raw, "webkit");
           },
           async close() {
-            if (closed) return;
+            if (closed) return performance.now();
             closed = true;
             pages.delete(opened);
+            // The DELETE waits its turn behind the other pages' commands: the close is timed from its sending.
+            let sentAt = performance.now();
             await inWindow(handle, async () => {
+              sentAt = performance.now();
               await wd("DELETE", `${s}/window`);
               await wd("POST", `${s}/window`, { handle: home });
               current = home;
             }).catch(() => {});
+            return sentAt;
           },
         };
         pages.add(opened);
