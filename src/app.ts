@@ -5,7 +5,7 @@
 import { Hono, type Context } from "hono";
 import { compress } from "hono/compress";
 import { DispatcherClosedError, type EventDispatcher } from "./dispatcher.ts";
-import { eventStreamHeaders, openEventStream, type EventsRouteOptions } from "./events-route.ts";
+import { eventStreamHeaders, headResponse, openEventStream, type EventsRouteOptions } from "./events-route.ts";
 import type { Platform } from "./platform.ts";
 import { demoPage } from "./demo-page.ts";
 import { SseEncodingError } from "./sse.ts";
@@ -57,7 +57,7 @@ export function createApp(options: AppOptions): Hono {
     // handler and discarding the body (hono src/hono-base.ts), and the discarded stream is never
     // cancelled on @hono/node-server nor Deno.serve: every HEAD left a subscriber behind
     // (protocol.head, measured on node and deno, hono 4.13.19).
-    if (c.req.method === "HEAD") return c.body(null, dispatcher.isClosed ? 503 : 200, eventStreamHeaders(request, route));
+    if (c.req.method === "HEAD") return headResponse(dispatcher, request, route);
     const stream = openEventStream(dispatcher, request, route);
     return stream ? c.body(stream, 200, eventStreamHeaders(request, route)) : c.text("shutting down\n", 503);
   });

@@ -14,7 +14,7 @@
  *   (it tests `!signal.aborted` inside the abort handler).
  */
 import { Elysia, sse as elysiaSse, type ElysiaConfig } from "elysia";
-import { eventStreamHeaders, openEventStream } from "./events-route.ts";
+import { eventStreamHeaders, headResponse, openEventStream } from "./events-route.ts";
 import type { PreparedServer } from "./server.ts";
 
 export interface ElysiaAppOptions {
@@ -33,8 +33,7 @@ export function createElysiaApp(prepared: PreparedServer, options: ElysiaAppOpti
       // answer within 2 s on @elysiajs/node (protocol.head, measured with elysia 1.4.30).
       .head("/events", ({ query, headers }) => {
         const eventsRequest = { signal: () => new AbortController().signal, query: (name: string) => query[name], header: (name: string) => headers[name] };
-        const answer = eventStreamHeaders(eventsRequest, { corsOrigins: prepared.config.corsOrigins });
-        return new Response(null, { status: dispatcher.isClosed ? 503 : 200, headers: answer });
+        return headResponse(dispatcher, eventsRequest, { corsOrigins: prepared.config.corsOrigins });
       })
       // The route's logic is events-route.ts, shared with the Hono app.
       .get("/events", ({ request, query, headers, set, server }) => {

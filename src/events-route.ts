@@ -76,3 +76,12 @@ export function openEventStream(dispatcher: EventDispatcher, request: EventsRequ
     throw error;
   }
 }
+
+/**
+ * The answer to `HEAD /events`: the headers a GET would get, no body and no subscription (503 once
+ * shutting down). Both apps answer HEAD with it rather than let their framework run the GET handler:
+ * see app.ts and elysia-app.ts for what each did instead.
+ */
+export function headResponse(dispatcher: EventDispatcher, request: EventsRequest, options: EventsRouteOptions = {}): Response {
+  return new Response(null, { status: dispatcher.isClosed ? 503 : 200, headers: eventStreamHeaders(request, options) });
+}

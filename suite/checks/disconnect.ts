@@ -405,6 +405,20 @@ async function cycles(server: ServerProcess, from: number, count: number): Promi
   return undefined;
 }
 
+/**
+ * What both leak checks start from: a server without the demo producer, the warm-up cycles done (the
+ * runtime's own first-use allocations), and the heap after a full GC; a target that exposes no GC
+ * skips, and a failed warm-up fails.
+ */
+async function leakBaseline(ctx: CheckContext): Promise<{ server: ServerProcess; baseline: Awaited<ReturnType<typeof heapAfterGc>> } | Verdict> {
+  const server = await ctx.start({ env: { SSE_PRODUCER_MS: "0" } });
+  const warmupProblem = await cycles(server, 0, WARMUP_CYCLES);
+  if (warmupProblem) return fail(`warm-up: ${warmupProblem}`);
+  const baseline = await heapAfterGc(server);
+  if (!baseline.collected) return skip(`${ctx.target.id} exposes no full GC (POST /control/gc: collected false): heap after GC cannot be measured`);
+  return { server, baseline };
+}
+
 export const disconnectNoLeak: Check = {
   id: "disconnect.no-leak",
   group: "A",
@@ -421,11 +435,9 @@ export const disconnectNoLeak: Check = {
   // 500 connections back to back load the machine enough to disturb the timing checks.
   exclusive: true,
   async run(ctx) {
-    const server = await ctx.start({ env: { SSE_PRODUCER_MS: "0" } });
-    const warmupProblem = await cycles(server, 0, WARMUP_CYCLES);
-    if (warmupProblem) return fail(`warm-up: ${warmupProblem}`);
-    const baseline = await heapAfterGc(server);
-    if (!baseline.collected) return skip(`${ctx.target.id} exposes no full GC (POST /control/gc: collected false): heap after GC cannot be measured`);
+    const started = await leakBaseline(ctx);
+    if ("status" in started) return started;
+    const { server, baseline } = started;
 
     const startedAt = performance.now();
     const problem = await cycles(server, WARMUP_CYCLES, LEAK_CYCLES);
@@ -532,11 +544,9 @@ export const disconnectNoLeakLong: Check = {
   // 10,000 connections back to back load the machine enough to disturb the timing checks.
   exclusive: true,
   async run(ctx) {
-    const server = await ctx.start({ env: { SSE_PRODUCER_MS: "0" } });
-    const warmupProblem = await cycles(server, 0, WARMUP_CYCLES);
-    if (warmupProblem) return fail(`warm-up: ${warmupProblem}`);
-    const baseline = await heapAfterGc(server);
-    if (!baseline.collected) return skip(`${ctx.target.id} exposes no full GC (POST /control/gc: collected false): heap after GC cannot be measured`);
+    const started = await leakBaseline(ctx);
+    if ("status" in started) return started;
+    const { server, baseline } = started;
     const points = [{ x: 0, y: baseline.heapUsed }];
     const startedAt = performance.now();
     let problem: string | undefined;

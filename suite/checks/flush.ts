@@ -14,7 +14,8 @@ import { awaitOwnEvents, isBlackBox, NO_CADENCE, ownEventsBoundMs, startBlackBox
 import { openStream, publish, type OpenedStream } from "../harness/control.ts";
 import type { RawSseClient, ReceivedEvent } from "../harness/raw-client.ts";
 import type { ServerProcess } from "../harness/server-process.ts";
-import { delay, round } from "../harness/wait.ts";
+import { round } from "../harness/wait.ts";
+import { timeScheduledEvents } from "./lib/scheduled-events.ts";
 
 const HEAD_BOUND_MS = 200;
 /** How long to keep waiting past a bound, to report a late figure rather than only "late". */
@@ -156,22 +157,17 @@ export const flushPerEvent: Check = {
     if (isBlackBox(ctx.target)) return flushOwnEvents(ctx);
     const server = await ctx.start({ env: QUIET });
     const { client } = await openWarmStream(server);
-    const sent: { id: number; sentAt: number; roundTripMs: number }[] = [];
-    const startedAt = performance.now();
-    for (let i = 0; i < PER_EVENT_COUNT; i++) {
-      // The spacing the check prescribes, kept on a fixed schedule whatever each publish took.
-      await delay(Math.max(0, startedAt + i * PER_EVENT_SPACING_MS - performance.now()));
+    const { sent, delays } = await timeScheduledEvents(client, { count: PER_EVENT_COUNT, spacingMs: PER_EVENT_SPACING_MS, observeMs: EVENT_OBSERVE_MS }, async (i) => {
       const published = await publish(server, { event: "timed", data: `per-event ${i}` });
-      sent.push({ ...published, roundTripMs: round(performance.now() - published.sentAt, 2) });
-    }
-    await client.waitForEvent(byId(sent.at(-1)!.id), EVENT_OBSERVE_MS, "the last event").catch(() => undefined);
+      return { ...published, roundTripMs: round(performance.now() - published.sentAt, 2) };
+    });
 
-    const arrivals = sent.map(({ id, sentAt }, i) => {
+    const arrivals = sent.map(({ id }, i) => {
       const event = client.events.find(byId(id));
       const next = sent[i + 1] ? client.events.find(byId(sent[i + 1]!.id)) : undefined;
       return {
         id,
-        ms: event ? round(event.at - sentAt, 2) : null,
+        ms: delays[i]!,
         // The raw client stamps every event with the read that completed it: one stamp, one read.
         sameReadAsNext: Boolean(event && next && event.at === next.at),
       };
@@ -381,18 +377,8 @@ async function timeCompressedStream(ctx: CheckContext, env: Record<string, strin
   const { client } = opened;
   const warmUp = await publish(server, { event: "warm-up", data: "warm-up" });
   await client.waitForEvent(byId(warmUp.id), EVENT_OBSERVE_MS, "the warm-up event").catch(() => undefined);
-  const sent: { id: number; sentAt: number }[] = [];
-  const startedAt = performance.now();
-  for (let i = 0; i < COMPRESSED_COUNT; i++) {
-    // The spacing the check prescribes, kept on a fixed schedule whatever each publish took.
-    await delay(Math.max(0, startedAt + i * PER_EVENT_SPACING_MS - performance.now()));
-    sent.push(await publish(server, { event: "timed", data: `compressed ${i}` }));
-  }
-  await client.waitForEvent(byId(sent.at(-1)!.id), EVENT_OBSERVE_MS, "the last event").catch(() => undefined);
-  const delays = sent.map(({ id, sentAt }) => {
-    const event = client.events.find(byId(id));
-    return event ? round(event.at - sentAt, 2) : null;
-  });
+  const schedule = { count: COMPRESSED_COUNT, spacingMs: PER_EVENT_SPACING_MS, observeMs: EVENT_OBSERVE_MS };
+  const { delays } = await timeScheduledEvents(client, schedule, (i) => publish(server, { event: "timed", data: `compressed ${i}` }));
   return { contentEncoding: client.head?.headers["content-encoding"] ?? null, vary: client.head?.headers.vary ?? null, delays, decodeError: client.decodeError ?? null };
 }
 

@@ -11,7 +11,8 @@ import { missingDebianPackages, missingPackagesReason } from "../harness/debian-
 import { H2SseClient } from "../harness/h2-client.ts";
 import type { ServerProcess } from "../harness/server-process.ts";
 import { selfSignedCertificate } from "../harness/tls.ts";
-import { delay, round } from "../harness/wait.ts";
+import { round } from "../harness/wait.ts";
+import { timeScheduledEvents } from "./lib/scheduled-events.ts";
 
 const HEAD_OBSERVE_MS = 3000;
 const EVENT_BOUND_MS = 30;
@@ -84,19 +85,8 @@ export const h2Flush: Check = {
     const { client } = started;
     const warmUp = await client.publish({ event: "warm-up", data: "warm-up" });
     await setUpStep("warm-up", client.waitUntil(() => client.events.some((e) => e.id === String(warmUp.id)), EVENT_OBSERVE_MS, "the warm-up event"));
-    const sent: { id: number; sentAt: number }[] = [];
-    const startedAt = performance.now();
-    for (let i = 0; i < COUNT; i++) {
-      // The spacing the check prescribes, on a fixed schedule whatever each publish took.
-      await delay(Math.max(0, startedAt + i * SPACING_MS - performance.now()));
-      sent.push(await client.publish({ event: "timed", data: `h2 ${i}` }));
-    }
-    const lastId = String(sent.at(-1)!.id);
-    await client.waitUntil(() => client.events.some((e) => e.id === lastId), EVENT_OBSERVE_MS, "the last event").catch(() => undefined);
-    const delays = sent.map(({ id, sentAt }) => {
-      const event = client.events.find((e) => e.id === String(id));
-      return event ? round(event.at - sentAt, 2) : null;
-    });
+    const schedule = { count: COUNT, spacingMs: SPACING_MS, observeMs: EVENT_OBSERVE_MS };
+    const { delays } = await timeScheduledEvents(client, schedule, (i) => client.publish({ event: "timed", data: `h2 ${i}` }));
     const missing = delays.filter((d) => d === null).length;
     const late = delays.filter((d): d is number => d !== null && d > EVENT_BOUND_MS);
     const figure = missing ? censored(EVENT_OBSERVE_MS) : measured(Math.max(...(delays as number[])));

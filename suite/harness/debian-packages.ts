@@ -5,12 +5,22 @@
  */
 import { spawnSync } from "node:child_process";
 
+/** What dpkg said of each package, asked once per process: checks ask on every start. */
+const installed = new Map<string, boolean>();
+
+function isInstalled(name: string): boolean {
+  let known = installed.get(name);
+  if (known === undefined) {
+    const result = spawnSync("dpkg-query", ["-W", "-f=${db:Status-Abbrev}", name], { encoding: "utf8", timeout: 10_000 });
+    known = result.status === 0 && result.stdout.startsWith("ii");
+    installed.set(name, known);
+  }
+  return known;
+}
+
 /** The packages of `names` that dpkg does not list as installed. */
 export function missingDebianPackages(names: readonly string[]): string[] {
-  return names.filter((name) => {
-    const result = spawnSync("dpkg-query", ["-W", "-f=${db:Status-Abbrev}", name], { encoding: "utf8", timeout: 10_000 });
-    return result.status !== 0 || !result.stdout.startsWith("ii");
-  });
+  return names.filter((name) => !isInstalled(name));
 }
 
 export function missingPackagesReason(missing: readonly string[]): string {
