@@ -1,5 +1,6 @@
 /** sigint.*: does the server stop cleanly on Ctrl-C, with streams open and with none? Seed row "stops (cleanly) on Ctrl-C". */
 import { censored, type Check, fail, measured, pass } from "../harness/check.ts";
+import { round } from "../harness/wait.ts";
 import { describeExit, ENV, EXIT_BOUND_MS, IDLE_EXIT_BOUND_MS, OBSERVE_MS, observeExit, OPEN_STREAMS, signalWithOpenStreams, OPEN_STREAMS_CALIBRATION } from "./lib/signal-exit.ts";
 
 export const sigintOpenStreams: Check = {
@@ -22,45 +23,63 @@ export const sigintOpenStreams: Check = {
  * Fresh servers signalled one after the other. The signal comes as soon as the server announces
  * readiness: a server that installs its handler only after saying it is ready loses that race some of
  * the time, and several starts make such a race show every time rather than now and then.
+ *
+ * A wrong code, a hang or a lost race in any start fails the check. Lateness is judged on the
+ * majority of the starts instead: one start's exit time is the machine's as much as the server's
+ * (gunicorn-gevent exits in 230 to 990 ms across ten starts beside the suite's other checks, and
+ * once in 1,346 ms: the status flipped between two runs of 2026-12-01), while a server that lingers
+ * lingers in every start.
  */
 const IDLE_STARTS = 10;
+const LATE_MAJORITY = Math.floor(IDLE_STARTS / 2) + 1;
+
+type Start = { code: number | null; signal: string | null; ms: number | null; problem?: string };
+const isLate = (s: Start) => s.problem?.startsWith("exit 0 only after") ?? false;
 
 export const sigintIdle: Check = {
   id: "sigint.idle",
   group: "D",
   kind: "outcome",
   needs: ["process"],
-  passes: "SIGINT with no client: exit code 0 within 1 s",
-  bounds: { exitMs: IDLE_EXIT_BOUND_MS, observeMs: OBSERVE_MS },
-  figure: { unit: "ms", label: "to exit (worst)", bound: "exitMs" },
+  passes: "SIGINT with no client: exit code 0 within 1 s (in a majority of 10 starts; a wrong code or a lost signal in any)",
+  bounds: { exitMs: IDLE_EXIT_BOUND_MS, observeMs: OBSERVE_MS, startsCount: IDLE_STARTS },
+  figure: { unit: "ms", label: "to exit (median of the starts)", bound: "exitMs" },
   calibration: {
     "hangs-on-signal": /still running \d+ ms after the signal/,
     "exits-nonzero-on-signal": /exit code 1/,
-    "exits-late-on-signal": /exit 0 only after [\d.]+ ms \(bound 1000 ms\)/,
+    "exits-late-on-signal": /exit 0 only after [\d.]+ ms \(bound 1000 ms\) in \d+ of \d+ starts/,
   },
   timeoutMs: 60_000,
   async run(ctx) {
-    const starts: { code: number | null; signal: string | null; ms: number | null; problem?: string }[] = [];
+    const starts: Start[] = [];
     for (let i = 0; i < IDLE_STARTS; i++) {
       const server = await ctx.start({ env: ENV });
       const signalAt = server.signal("SIGINT");
       const seen = await observeExit(server, signalAt);
       const problem = describeExit(seen, IDLE_EXIT_BOUND_MS);
-      starts.push({ code: seen.exit?.code ?? null, signal: seen.exit?.signal ?? null, ms: seen.ms, ...(problem ? { problem } : {}) });
-      // Another start repeats a hang, a late exit or a wrong code; only a lost race needs several.
-      if (problem && seen.exit?.signal !== "SIGINT") break;
+      const start: Start = { code: seen.exit?.code ?? null, signal: seen.exit?.signal ?? null, ms: seen.ms, ...(problem ? { problem } : {}) };
+      starts.push(start);
+      // Another start repeats a hang or a wrong code; a lost race needs several starts to show, and
+      // lateness a majority of them.
+      if (problem && !isLate(start) && seen.exit?.signal !== "SIGINT") break;
+      if (starts.filter(isLate).length >= LATE_MAJORITY) break;
     }
-    const worst = Math.max(...starts.map((s) => s.ms ?? OBSERVE_MS));
-    const figure = starts.some((s) => s.ms === null) ? censored(OBSERVE_MS) : measured(worst);
-    const evidence = { starts };
-    const failed = starts.filter((s) => s.problem);
-    if (failed.length) {
-      const killed = failed.filter((s) => s.signal === "SIGINT").length;
+    const times = starts.map((s) => s.ms ?? OBSERVE_MS).sort((a, b) => a - b);
+    const median = round(times[Math.floor((times.length - 1) / 2)]!);
+    const worst = times.at(-1)!;
+    const figure = starts.some((s) => s.ms === null) ? censored(OBSERVE_MS) : measured(median);
+    const evidence = { starts, medianMs: median, worstMs: worst };
+    const late = starts.filter(isLate);
+    const hard = starts.filter((s) => s.problem && !isLate(s));
+    if (hard.length) {
+      const killed = hard.filter((s) => s.signal === "SIGINT").length;
       const summary = killed
         ? `killed by SIGINT in ${killed} of ${starts.length} starts: the signal was not handled although it came after the readiness line (a handler installed only after the server says it is ready loses this race)`
-        : `${failed[0]!.problem}`;
+        : `${hard[0]!.problem}`;
       return fail(`SIGINT with no client: ${summary}`, figure, evidence);
     }
-    return pass(`SIGINT with no client: exit 0 in ${starts.length} of ${starts.length} starts, at worst in ${worst} ms`, figure, evidence);
+    if (late.length >= LATE_MAJORITY) return fail(`SIGINT with no client: ${late[0]!.problem} in ${late.length} of ${starts.length} starts`, figure, evidence);
+    const minority = late.length ? `; ${late.length} of ${starts.length} later than ${IDLE_EXIT_BOUND_MS} ms (a minority)` : "";
+    return pass(`SIGINT with no client: exit 0 in ${starts.length} of ${starts.length} starts, median ${median} ms, at worst ${worst} ms${minority}`, figure, evidence);
   },
 };
