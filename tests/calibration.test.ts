@@ -9,7 +9,7 @@
  */
 import { afterAll, describe, expect, test } from "vitest";
 import { closeAllEngines } from "../suite/harness/browsers/engine.ts";
-import { runCheck, type CheckResult } from "../suite/harness/check.ts";
+import { runCheck, type Check, type CheckResult } from "../suite/harness/check.ts";
 import { resolveTarget, type Target } from "../suite/harness/targets.ts";
 import { ALL_CHECKS } from "../suite/checks/registry.ts";
 import { readExpectations } from "../suite/expectations/compare.ts";
@@ -37,41 +37,50 @@ describe("calibration", () => {
     expect(uncalibrated).toEqual([]);
   });
 
-  for (const check of ALL_CHECKS) {
-    // An exclusive check runs alone in a run (its timings need a quiet machine): here its fixtures
-    // and targets take their turns too, instead of loading the machine side by side (concurrency.many
-    // on node once saw /health at 142.7 ms beside its own fixtures' 1,000-stream broadcasts).
-    (check.exclusive ? describe.sequential : describe.concurrent)(check.id, () => {
-      for (const [fixture, because] of Object.entries(check.calibration)) {
-        test(`flags the fixture ${fixture} for its flaw`, async () => {
-          const result = await runCheck(check, resolveTarget(`fixture:${fixture}`));
-          expect(["fail", "timeout"], explain(result)).toContain(result.status);
-          expect(result.message, explain(result)).toMatch(because);
-        });
-      }
-      // As a black box: the fixture offers nothing but its process, its own events every 100 ms.
-      const blackBox = (id: string): Target => ({ ...resolveTarget(id), offers: new Set(["process"]), cadenceMs: 100 });
-      for (const [fixture, because] of Object.entries(check.blackBoxCalibration ?? {})) {
-        test(`flags the fixture ${fixture}, run as a black box, for its flaw`, async () => {
-          const result = await runCheck(check, blackBox(`fixture:${fixture}`));
-          expect(["fail", "timeout"], explain(result)).toContain(result.status);
-          expect(result.message, explain(result)).toMatch(because);
-        });
-      }
-      if (check.blackBoxCalibration) {
-        test(`passes on ${FLAWLESS} run as a black box`, async () => {
-          const result = await runCheck(check, blackBox(FLAWLESS));
-          expect(result.status, explain(result)).toBe("pass");
-        });
-      }
-      // The default, the reference app on node, is shown by the expectations test instead
-      // (expectations/node.json expects pass: see the test below); here a check's own passesOn.
-      for (const target of new Set([...(check.passesOn ?? []), FLAWLESS])) {
-        test(`passes on ${target}`, async () => {
-          const result = await runCheck(check, resolveTarget(target));
-          expect(result.status, explain(result)).toBe("pass");
-        });
-      }
+  // An exclusive check runs alone in a run (its timings need a quiet machine): here its fixtures and
+  // targets take their turns too, first, instead of loading the machine side by side (concurrency.many
+  // on node once saw /health at 142.7 ms beside its own fixtures' 1,000-stream broadcasts). The others
+  // run side by side, four tests at a time (maxConcurrency), the longest first, as a run runs them.
+  const exclusive = ALL_CHECKS.filter((check) => check.exclusive);
+  const sideBySide = ALL_CHECKS.filter((check) => !check.exclusive).sort((a, b) => b.timeoutMs - a.timeoutMs);
+  describe.sequential("alone", () => {
+    for (const check of exclusive) describe.sequential(check.id, () => calibrate(check));
+  });
+  describe.concurrent("side by side", () => {
+    for (const check of sideBySide) describe(check.id, () => calibrate(check));
+  });
+});
+
+/** The tests that show one check able to fail, and passing where it must. */
+function calibrate(check: Check): void {
+  for (const [fixture, because] of Object.entries(check.calibration)) {
+    test(`flags the fixture ${fixture} for its flaw`, async () => {
+      const result = await runCheck(check, resolveTarget(`fixture:${fixture}`));
+      expect(["fail", "timeout"], explain(result)).toContain(result.status);
+      expect(result.message, explain(result)).toMatch(because);
     });
   }
-});
+  // As a black box: the fixture offers nothing but its process, its own events every 100 ms.
+  const blackBox = (id: string): Target => ({ ...resolveTarget(id), offers: new Set(["process"]), cadenceMs: 100 });
+  for (const [fixture, because] of Object.entries(check.blackBoxCalibration ?? {})) {
+    test(`flags the fixture ${fixture}, run as a black box, for its flaw`, async () => {
+      const result = await runCheck(check, blackBox(`fixture:${fixture}`));
+      expect(["fail", "timeout"], explain(result)).toContain(result.status);
+      expect(result.message, explain(result)).toMatch(because);
+    });
+  }
+  if (check.blackBoxCalibration) {
+    test(`passes on ${FLAWLESS} run as a black box`, async () => {
+      const result = await runCheck(check, blackBox(FLAWLESS));
+      expect(result.status, explain(result)).toBe("pass");
+    });
+  }
+  // The default, the reference app on node, is shown by the expectations test instead
+  // (expectations/node.json expects pass: see the test above); here a check's own passesOn.
+  for (const target of new Set([...(check.passesOn ?? []), FLAWLESS])) {
+    test(`passes on ${target}`, async () => {
+      const result = await runCheck(check, resolveTarget(target));
+      expect(result.status, explain(result)).toBe("pass");
+    });
+  }
+}

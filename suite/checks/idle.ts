@@ -70,6 +70,7 @@ export const idleHeartbeat: Check = {
     "drops-idle-streams": /the connection was closed .* after [\d.]+ ms without events/,
   },
   timeoutMs: 30_000,
+  waits: true,
   run: (ctx) => observeSilence(ctx, "/events", { SSE_HEARTBEAT_MS: HEARTBEAT_MS }),
 };
 
@@ -85,6 +86,7 @@ export const idleRuntimeDefault: Check = {
     "drops-idle-streams": /the connection was closed .* after [\d.]+ ms without events/,
   },
   timeoutMs: 30_000,
+  waits: true,
   run: (ctx) => observeSilence(ctx, "/events?mitigations=0", {}),
 };
 
@@ -110,6 +112,7 @@ export const idleServerTimeouts: Check = {
     "times-out-whole-responses": /the stream ended \(\w+.*\) [\d.]+ ms after it opened/,
   },
   timeoutMs: 30_000,
+  waits: true,
   async run(ctx) {
     const server = await ctx.start({ env: { SSE_PRODUCER_MS: "0", SSE_NODE_TIMEOUTS_MS: String(TIMEOUTS_MS) } });
     const { client } = await openStream(server, { path: "/events?mitigations=0" });

@@ -123,6 +123,11 @@ export interface Check {
   /** Runs alone: it loads the machine enough to disturb timing checks running beside it. */
   exclusive?: boolean;
   /**
+   * Mostly a bounded wait on one quiet stream (idle.*: seconds of silence, a few events at most): it
+   * runs beside the others, outside their count of four, instead of holding a place while it waits.
+   */
+  waits?: boolean;
+  /**
    * What the check needs of the server beyond a URL that serves SSE (CONTRACT.md); on a target that
    * does not offer all of it, the check reports `skip` with what is missing. Absent: a black box will do.
    */

@@ -52,9 +52,10 @@ export interface TargetResults {
 }
 
 /**
- * Checks run side by side, four at a time (the exclusive ones alone). Six at once made two of the
- * seed's timing checks fail (gunicorn-gevent sigint.idle, 1.4 s to exit; Paste
- * browser.eventsource[webkit], 1.4 s to drop), which pass at four: measured 2026-12-01.
+ * Checks run side by side, four at a time (the exclusive ones alone, the ones that only wait beside
+ * the four). Six at once made two of the seed's timing checks fail (gunicorn-gevent sigint.idle,
+ * 1.4 s to exit; Paste browser.eventsource[webkit], 1.4 s to drop), which pass at four: measured
+ * 2026-12-01.
  */
 export const DEFAULT_CONCURRENCY = 4;
 
@@ -167,10 +168,14 @@ export async function runChecks(
   };
   // Exclusive checks first, one at a time, on a quiet machine.
   for (const check of checks.filter((c) => c.exclusive)) record(await runCheck(check, target));
-  const queue = checks.filter((c) => !c.exclusive).sort((a, b) => b.timeoutMs - a.timeoutMs);
+  // Then the rest, `concurrency` at a time, the longest first; the checks that only wait run beside
+  // them from the start (one at a time only where the server itself runs once at a time).
+  const beside = concurrency > 1 ? checks.filter((c) => !c.exclusive && c.waits) : [];
+  const queue = checks.filter((c) => !c.exclusive && !beside.includes(c)).sort((a, b) => b.timeoutMs - a.timeoutMs);
+  const waiting = beside.map(async (check) => record(await runCheck(check, target)));
   const workers = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
     for (let check = queue.shift(); check; check = queue.shift()) record(await runCheck(check, target));
   });
-  await Promise.all(workers);
+  await Promise.all([...waiting, ...workers]);
   return checks.map((c) => results.get(c.id)!);
 }
