@@ -73,7 +73,9 @@ export const stopRuntimeGraceful: Check = {
         evidence,
       );
     }
-    const forcing = apis.forceApi ? `; ${apis.forceApi} forces it` : "";
+    // The API named, not its effect: whether it ends the stream is stop.deadline-force's measurement
+    // (Deno's serve signal abort() after shutdown() does not: its note).
+    const forcing = apis.forceApi ? `; the forcing API: ${apis.forceApi} (stop.deadline-force measures whether it ends the stream)` : "";
     return fail(
       `${gracefulApi} did not finish within ${OBSERVE_MS} ms with one stream open (bound ${GRACEFUL_BOUND_MS} ms)${forcing}`,
       figure,
