@@ -43,7 +43,8 @@ async function throughProxy(server: ServerProcess, proxyPort: number, path: stri
 }
 
 const worstOf = (delays: (number | null)[] | null) => (delays === null || delays.some((d) => d === null) ? null : Math.max(...(delays as number[])));
-function describe(seen: { delays: (number | null)[] | null; observeMs: number }): string {
+function describe(seen: { status: number | null; delays: (number | null)[] | null; observeMs: number }): string {
+  if (seen.status === null) return `no response head within ${seen.observeMs} ms`;
   if (seen.delays === null) return `the warm-up event held back for ${seen.observeMs} ms`;
   const worst = worstOf(seen.delays);
   return worst === null ? `not every event within ${seen.observeMs} ms of the last publication` : `worst ${worst} ms`;
@@ -55,11 +56,11 @@ export const proxyBuffering: Check = {
   kind: "outcome",
   needs: ["records", "control"],
   passes:
-    "behind nginx with its defaults (`proxy_buffering on`, HTTP/1.0 to the upstream), 5 events 100 ms apart each arrive within 50 ms (the app's `X-Accel-Buffering: no`); the fact without the header is recorded beside it",
+    "behind nginx with its defaults (`proxy_buffering on`, HTTP/1.0 to the upstream), 5 events 100 ms apart all arrive, a majority within 50 ms (the app's `X-Accel-Buffering: no`); the fact without the header is recorded beside it",
   bounds: { delayMs: EVENT_BOUND_MS, observeMs: EVENT_OBSERVE_MS, eventsCount: COUNT },
-  figure: { unit: "ms", label: "worst delay through nginx", bound: "delayMs" },
+  figure: { unit: "ms", label: "median delay through nginx", bound: "delayMs" },
   calibration: {
-    "lets-proxies-buffer": /^through nginx, (no response head within 3000 ms|not every event within 50 ms)/,
+    "lets-proxies-buffer": /^through nginx, (no response head within 3000 ms|not every event within 3000 ms|\d of 5 events later than 50 ms)/,
   },
   timeoutMs: 30_000,
   // Alone, as the other flush bounds: its 50 ms is the neighbours' figure when servers start beside it.
@@ -75,13 +76,22 @@ export const proxyBuffering: Check = {
     const outcome = await throughProxy(server, nginx.port, server.streamPath("/events"), (c) => clients.push(c), EVENT_OBSERVE_MS);
     // The fact beside it, watched for less: what it shows is whether nginx holds the stream at all.
     const fact = await throughProxy(server, nginx.port, server.streamPath("/events?mitigations=0"), (c) => clients.push(c), FACT_OBSERVE_MS);
-    const worst = worstOf(outcome.delays);
-    const figure = worst === null ? censored(EVENT_OBSERVE_MS) : measured(worst);
+    // A buffering proxy holds every event back; one late event among prompt ones is the machine's
+    // (node once took 54.7 ms for the first of five, 1.3-3.4 ms for the rest: 2026-12-01), so lateness
+    // takes a majority of the events, while a lost event fails at once.
+    const delays = outcome.delays;
+    const arrived = delays?.filter((d): d is number => d !== null).sort((a, b) => a - b) ?? [];
+    const median = delays && arrived.length === COUNT ? arrived[Math.floor((COUNT - 1) / 2)]! : null;
+    const late = arrived.filter((d) => d > EVENT_BOUND_MS).length;
+    const figure = median === null ? censored(EVENT_OBSERVE_MS) : measured(median);
     const evidence = { outcome, fact, nginxStderr: nginx.stderr.slice(0, 2000), proxy: "nginx with its defaults: proxy_pass only (HTTP/1.0 upstream, proxy_buffering on)" };
     const factSaid = `; without X-Accel-Buffering (mitigations=0): ${describe(fact)}`;
+    const header = `X-Accel-Buffering ${JSON.stringify(outcome.accelBuffering)}`;
     if (outcome.status === null) return fail(`through nginx, no response head within ${EVENT_OBSERVE_MS} ms${factSaid}`, figure, evidence);
     if (outcome.status !== 200) return fail(`through nginx, status ${outcome.status}${factSaid}`, figure, evidence);
-    if (worst === null || worst > EVENT_BOUND_MS) return fail(`through nginx, not every event within ${EVENT_BOUND_MS} ms (${describe(outcome)}; X-Accel-Buffering ${JSON.stringify(outcome.accelBuffering)})${factSaid}`, figure, evidence);
-    return pass(`through nginx every event within ${EVENT_BOUND_MS} ms (worst ${worst} ms; X-Accel-Buffering ${JSON.stringify(outcome.accelBuffering)})${factSaid}`, figure, evidence);
+    if (median === null) return fail(`through nginx, not every event within ${EVENT_OBSERVE_MS} ms (${describe(outcome)}; ${header})${factSaid}`, figure, evidence);
+    if (late > COUNT / 2) return fail(`through nginx, ${late} of ${COUNT} events later than ${EVENT_BOUND_MS} ms (median ${median} ms; ${header})${factSaid}`, figure, evidence);
+    const minority = late ? `, ${late} of ${COUNT} later (worst ${arrived.at(-1)} ms)` : `, worst ${arrived.at(-1)} ms`;
+    return pass(`through nginx ${COUNT - late} of ${COUNT} events within ${EVENT_BOUND_MS} ms (median ${median} ms${minority}; ${header})${factSaid}`, figure, evidence);
   },
 };
