@@ -1,8 +1,9 @@
 /**
- * `./run-test.sh bench <target>... [--quick] [--clients N] [--repeats N] [--out FILE] [--no-ceilings]`
+ * `./run-test.sh bench <target>... [--quick] [--clients N] [--repeats N] [--out FILE] [--no-ceilings] [--peers LIST]`
  *
- * Runs every scenario against each target and against its runtime's raw ceiling, prints the figures
- * side by side (each target's as a ratio to its ceiling's) and the issue's goals, and writes
+ * Runs every scenario against each target, the peers of its runtime (bench/peers/: the code a user
+ * would write instead) and its runtime's raw ceiling, prints the figures side by side (each as a
+ * ratio to its ceiling's, a peer's also to our dispatcher's) and the issue's goals, and writes
  * runs/bench.json. Exit 0: every scenario ran; 1: some broke (see `errors`); 2: could not run.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -17,7 +18,7 @@ import { detectPlacement, pinSelf } from "./placement.ts";
 import { compare, formatTable, goals, metricsFor, type BenchResults } from "./summary.ts";
 import { runSubject, type SubjectResult } from "./run-subject.ts";
 import { settingsFor } from "./settings.ts";
-import { subjectsFor } from "./subjects.ts";
+import { PEER_NAMES, subjectsFor } from "./subjects.ts";
 
 const USAGE = `usage: ./run-test.sh bench <target>... [options]
 
@@ -26,9 +27,11 @@ const USAGE = `usage: ./run-test.sh bench <target>... [options]
                    connection limit scale with it)
   --repeats N      measured repeats of each scenario (default 3, at least 1)
   --out FILE       where the results go (default runs/bench.json; ./run-test.sh publish copies it to results/)
-  --no-ceilings    skip the raw ceilings (no ratios)
+  --no-ceilings    skip the raw ceilings (no ratios to them)
+  --peers LIST     the peers to run, comma-separated, or none (default: all of ${PEER_NAMES.join(", ")})
 
-Each target runs next to its runtime's raw ceiling (bench/ceilings/). Server and load clients run
+Each target runs next to the peers of its runtime (bench/peers/) and its runtime's raw ceiling
+(bench/ceilings/). Server and load clients run
 on separate cores where taskset allows. Exit 0: every scenario ran; 1: some broke; 2: could not run.`;
 
 
@@ -37,6 +40,16 @@ function positiveInteger(name: string, value: string | undefined, fallback: numb
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer, got ${JSON.stringify(value)}`);
   return n;
+}
+
+/** `--peers a,b`, `--peers none`, or every peer; an unknown name is refused with the known ones. */
+function peersOption(value: string | undefined): string[] {
+  if (value === undefined) return [...PEER_NAMES];
+  if (value === "none") return [];
+  const names = value.split(",").map((n) => n.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !PEER_NAMES.includes(n));
+  if (unknown.length || names.length === 0) throw new UsageError(`--peers: unknown peer ${JSON.stringify(unknown[0] ?? value)}; known: ${PEER_NAMES.join(", ")}, or none`);
+  return names;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -51,6 +64,7 @@ async function main(argv: string[]): Promise<number> {
         repeats: { type: "string" },
         out: { type: "string" },
         "no-ceilings": { type: "boolean" },
+        peers: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -66,7 +80,7 @@ async function main(argv: string[]): Promise<number> {
   const placement = detectPlacement();
   const settings = settingsFor(values.quick ? "quick" : "full", positiveInteger("--clients", values.clients, 1000), placement.openFiles.hard);
   settings.repeats = positiveInteger("--repeats", values.repeats, settings.repeats);
-  const subjects = subjectsFor(positionals, !values["no-ceilings"]);
+  const subjects = subjectsFor(positionals, { ceilings: !values["no-ceilings"], peers: peersOption(values.peers) });
   const out = values.out ?? join(RUNS_DIR, "bench.json");
 
   const startedAt = new Date();
@@ -85,7 +99,8 @@ async function main(argv: string[]): Promise<number> {
   const results: SubjectResult[] = [];
   try {
     for (const subject of subjects) {
-      console.log(`\n${subject.id} (${subject.target.server}, ${subject.target.framework})`);
+      const compared = subject.dispatcher ? `; beside ${subject.dispatcher}` : "";
+      console.log(`\n${subject.id} (${subject.target.server}, ${subject.target.framework}${compared})`);
       const result = await runSubject(subject, pool, placement, settings, (line) => console.log(`  ${line}`));
       console.log(`  ${subject.id}: ${(result.wallMs / 1000).toFixed(1)} s`);
       results.push(result);
@@ -100,7 +115,7 @@ async function main(argv: string[]): Promise<number> {
   const output: BenchResults = {
     kind: "sse-compat-bench",
     command: `./run-test.sh bench ${argv.join(" ")}`.trim(),
-    schema: 1,
+    schema: 2,
     startedAt: startedAt.toISOString(),
     wallMs: Math.round(performance.now() - started),
     settings,

@@ -20,12 +20,14 @@ import type { Subject } from "./subjects.ts";
 
 export interface SubjectResult {
   id: string;
-  kind: "target" | "ceiling";
+  kind: "target" | "peer" | "ceiling";
   runtime: string;
   runtimeVersion: string | null;
   server: string;
   framework: string;
   ceiling: string | null;
+  /** A peer's dispatcher target (see Subject). */
+  dispatcher: string | null;
   wallMs: number;
   scenarios: {
     churn?: ChurnResult;
@@ -54,6 +56,7 @@ export async function runSubject(subject: Subject, pool: ClientPool, placement: 
     server: subject.target.server,
     framework: subject.target.framework,
     ceiling: subject.ceiling,
+    dispatcher: subject.dispatcher,
     wallMs: 0,
     scenarios: {},
     errors: [],

@@ -44,24 +44,44 @@ export function metricsFor(settings: Settings): Metric[] {
 const figure = (value: Stat | number | null | undefined): number | null =>
   value === null || value === undefined ? null : typeof value === "number" ? value : value.median;
 
-export interface Comparison {
-  target: string;
-  ceiling: string;
-  metrics: Record<string, { target: number | null; ceiling: number | null; ratio: number | null; better: "higher" | "lower" }>;
+/** One figure of a subject beside its ceiling's and, for a peer, beside our dispatcher's. */
+export interface ComparedFigure {
+  subject: number | null;
+  ceiling: number | null;
+  /** subject ÷ ceiling. */
+  ratio: number | null;
+  /** A peer's: the dispatcher target's figure, and subject ÷ that. */
+  dispatcher: number | null;
+  ratioToDispatcher: number | null;
+  better: "higher" | "lower";
 }
+
+export interface Comparison {
+  subject: string;
+  kind: "target" | "peer";
+  /** Null when the run had no ceilings (--no-ceilings). */
+  ceiling: string | null;
+  /** For a peer: the target (our dispatcher on its runtime) it is compared with. */
+  dispatcher: string | null;
+  metrics: Record<string, ComparedFigure>;
+}
+
+const ratioOf = (a: number | null, b: number | null) => (a !== null && b !== null && b !== 0 ? Math.round((a / b) * 1000) / 1000 : null);
 
 export function compare(results: SubjectResult[], metrics: Metric[]): Comparison[] {
   return results
-    .filter((r) => r.kind === "target" && r.ceiling !== null)
-    .map((target) => {
-      const ceiling = results.find((r) => r.id === target.ceiling);
+    // Every target and peer with something to be compared with (--no-ceilings leaves a peer its dispatcher).
+    .filter((r): r is SubjectResult & { kind: "target" | "peer" } => r.kind !== "ceiling" && (r.ceiling !== null || r.dispatcher !== null))
+    .map((subject) => {
+      const ceiling = results.find((r) => r.id === subject.ceiling);
+      const dispatcher = subject.dispatcher === null ? undefined : results.find((r) => r.id === subject.dispatcher);
       const entries = metrics.map((m) => {
-        const t = figure(m.value(target));
+        const s = figure(m.value(subject));
         const c = ceiling ? figure(m.value(ceiling)) : null;
-        const ratio = t !== null && c !== null && c !== 0 ? Math.round((t / c) * 1000) / 1000 : null;
-        return [m.key, { target: t, ceiling: c, ratio, better: m.better }] as const;
+        const d = dispatcher ? figure(m.value(dispatcher)) : null;
+        return [m.key, { subject: s, ceiling: c, ratio: ratioOf(s, c), dispatcher: d, ratioToDispatcher: ratioOf(s, d), better: m.better }] as const;
       });
-      return { target: target.id, ceiling: target.ceiling!, metrics: Object.fromEntries(entries) };
+      return { subject: subject.id, kind: subject.kind, ceiling: subject.ceiling, dispatcher: subject.dispatcher, metrics: Object.fromEntries(entries) };
     });
 }
 
@@ -81,7 +101,7 @@ export function goals(results: SubjectResult[], comparisons: Comparison[], setti
   const check = (subject: string, goal: string, value: number | null, bound: number, ok: (v: number) => boolean, note?: string) =>
     out.push({ subject, goal, value, bound, met: value === null ? null : ok(value), ...(note ? { note } : {}) });
   for (const result of results.filter((r) => r.kind === "target")) {
-    const comparison = comparisons.find((c) => c.target === result.id);
+    const comparison = comparisons.find((c) => c.subject === result.id);
     for (const key of ["fanout", "fanoutLarge"] as const) {
       const fanout = result.scenarios[key];
       if (!fanout) continue;
@@ -111,7 +131,8 @@ export function goals(results: SubjectResult[], comparisons: Comparison[], setti
 
 export interface BenchResults {
   kind: "sse-compat-bench";
-  schema: 1;
+  /** 2: peers, and comparisons keyed by `subject` (1: targets and ceilings only, keyed by `target`). */
+  schema: 2;
   /** The command that made this file, as typed. */
   command: string;
   startedAt: string;
@@ -144,23 +165,34 @@ function cell(value: Stat | number | null | undefined): string {
     : short(value.median);
 }
 
-/** Targets side by side, each figure with its ratio to the runtime's ceiling, then the ceilings. */
+/**
+ * Subjects side by side in run order (each runtime's targets, its peers, its ceiling): every figure
+ * with its ratio to the runtime's ceiling (c) and, for a peer, to our dispatcher's on that runtime (d).
+ */
 export function formatTable(results: BenchResults): string {
   const metrics = metricsFor(results.settings);
-  const columns = [...results.subjects.filter((s) => s.kind === "target"), ...results.subjects.filter((s) => s.kind === "ceiling")];
+  const columns = results.subjects;
   const header = ["", ...columns.map((c) => c.id)];
   const rows = metrics.map((m) => [
     `${m.label} (${m.unit}, ${m.better} is better)`,
     ...columns.map((c) => {
-      const text = cell(m.value(c));
-      const ratio = results.comparisons.find((x) => x.target === c.id)?.metrics[m.key]?.ratio;
-      return ratio === null || ratio === undefined ? text : `${text} x${ratio.toFixed(2)}`;
+      const compared = results.comparisons.find((x) => x.subject === c.id)?.metrics[m.key];
+      const ratios = [
+        compared?.ratio == null ? "" : `c×${compared.ratio.toFixed(2)}`,
+        compared?.ratioToDispatcher == null ? "" : `d×${compared.ratioToDispatcher.toFixed(2)}`,
+      ].filter(Boolean);
+      return [cell(m.value(c)), ...ratios].join(" ");
     }),
   ]);
   const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((v, i) => v.padEnd(widths[i]!)).join("  ").trimEnd();
   const out = [line(header), ...rows.map(line)];
-  out.push("", "median (min-max) of the repeats; xN = the target's figure / its runtime's raw ceiling's");
+  out.push(
+    "",
+    "median (min-max) of the repeats; c×N = the figure / its runtime's raw ceiling's; d×N = a peer's figure / our dispatcher's on the same runtime",
+  );
+  const peers = results.comparisons.filter((c) => c.kind === "peer");
+  if (peers.length) out.push(`peers (the code users write instead): ${peers.map((p) => `${p.subject} beside ${p.dispatcher}`).join(", ")}`);
   if (results.goals.length) {
     out.push("", "goals (issue 7):");
     for (const g of results.goals) {

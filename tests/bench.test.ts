@@ -1,7 +1,7 @@
 /**
  * The benchmark as a tool: `bench/cli.ts --quick` against one target with a tiny population runs
- * every quick scenario on the target and its raw ceiling, exits 0 and writes results whose shape and
- * figures make sense. No timing is asserted: on a shared machine the figures are whatever they are.
+ * every quick scenario on the target, one peer and its raw ceiling, exits 0 and writes results whose
+ * shape and figures make sense (every peer's surface: peers.test.ts). No timing is asserted: on a shared machine the figures are whatever they are.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -16,13 +16,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const positive = (value: number | null | undefined) => typeof value === "number" && value > 0;
 
-describe("./run-test.sh bench --quick node --clients 50", () => {
-  test("runs the target and its ceiling through every quick scenario and writes sane results", () => {
+describe("./run-test.sh bench node --quick --clients 50 --peers hono-streamsse", () => {
+  test("runs the target, the peer and the ceiling through every quick scenario and writes sane results", () => {
     const out = join(dir, "bench.json");
-    const run = spawnSync(process.execPath, [join(ROOT, "bench", "cli.ts"), "node", "--quick", "--clients", "50", "--out", out], {
+    const run = spawnSync(process.execPath, [join(ROOT, "bench", "cli.ts"), "node", "--quick", "--clients", "50", "--peers", "hono-streamsse", "--out", out], {
       cwd: ROOT,
       encoding: "utf8",
-      timeout: 110_000,
+      timeout: 200_000,
     });
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
     expect(run.stdout).toContain("goals (issue 7):");
@@ -34,6 +34,7 @@ describe("./run-test.sh bench --quick node --clients 50", () => {
     expect(results.machine.atStart.cores).toBeGreaterThan(0);
     expect(results.subjects.map((s) => [s.id, s.kind])).toEqual([
       ["node", "target"],
+      ["peer:hono-streamsse:node", "peer"],
       ["ceiling:node", "ceiling"],
     ]);
 
@@ -60,9 +61,14 @@ describe("./run-test.sh bench --quick node --clients 50", () => {
       for (const step of fanout!.steps) if (step.delivered !== null) expect(step.delivered).toBeLessThan(step.offered * 1.5);
     }
 
-    const [comparison] = results.comparisons;
-    expect(comparison).toMatchObject({ target: "node", ceiling: "ceiling:node" });
+    const [comparison, peer] = results.comparisons;
+    expect(comparison).toMatchObject({ subject: "node", kind: "target", ceiling: "ceiling:node", dispatcher: null });
     expect(Object.keys(comparison!.metrics)).toEqual(results.metrics.map((m) => m.key));
+    expect(peer).toMatchObject({ subject: "peer:hono-streamsse:node", kind: "peer", ceiling: "ceiling:node", dispatcher: "node" });
+    const fanout = peer!.metrics.fanout!;
+    expect(fanout.dispatcher).toBe(comparison!.metrics.fanout!.subject);
+    if (fanout.subject !== null && fanout.dispatcher) expect(fanout.ratioToDispatcher).toBeCloseTo(fanout.subject / fanout.dispatcher, 2);
+    expect(run.stdout).toContain("d×");
     expect(results.goals.filter((g) => g.subject === "node").map((g) => g.goal)).toContain("<= 32 KB per idle connection");
   });
 });

@@ -395,7 +395,16 @@ describe("report.html", () => {
 });
 
 describe("the benchmark in report.html", () => {
+  const figure = (subject: number | null, ceiling: number | null, better: "higher" | "lower", dispatcher: number | null = null) => ({
+    subject,
+    ceiling,
+    ratio: subject !== null && ceiling !== null ? subject / ceiling : null,
+    dispatcher,
+    ratioToDispatcher: subject !== null && dispatcher !== null ? subject / dispatcher : null,
+    better,
+  });
   const bench: BenchResults = {
+    schema: 2,
     startedAt: "2026-11-21T23:30:00.000Z",
     wallMs: 60_000,
     metrics: [
@@ -404,20 +413,25 @@ describe("the benchmark in report.html", () => {
     ],
     comparisons: [
       {
-        target: "node",
+        subject: "node",
+        kind: "target",
         ceiling: "ceiling:node",
-        metrics: {
-          fanout: { target: 400_000, ceiling: 800_000, ratio: 0.5, better: "higher" },
-          latencyP99: { target: 20, ceiling: 10, ratio: 2, better: "lower" },
-        },
+        dispatcher: null,
+        metrics: { fanout: figure(400_000, 800_000, "higher"), latencyP99: figure(20, 10, "lower") },
       },
       {
-        target: "bun",
+        subject: "peer:better-sse:node",
+        kind: "peer",
+        ceiling: "ceiling:node",
+        dispatcher: "node",
+        metrics: { fanout: figure(200_000, 800_000, "higher", 400_000), latencyP99: figure(40, 10, "lower", 20) },
+      },
+      {
+        subject: "bun",
+        kind: "target",
         ceiling: "ceiling:bun",
-        metrics: {
-          fanout: { target: null, ceiling: 900_000, ratio: null, better: "higher" },
-          latencyP99: { target: 5, ceiling: 10, ratio: 0.5, better: "lower" },
-        },
+        dispatcher: null,
+        metrics: { fanout: figure(null, 900_000, "higher"), latencyP99: figure(5, 10, "lower") },
       },
     ],
   };
@@ -425,15 +439,21 @@ describe("the benchmark in report.html", () => {
   test("draws each figure as its share of the runtime's ceiling, more is better on every row", () => {
     expect(shareOfCeiling(bench.comparisons[0]!.metrics.fanout)).toBe(0.5);
     expect(shareOfCeiling(bench.comparisons[0]!.metrics.latencyP99)).toBe(0.5);
-    expect(shareOfCeiling(bench.comparisons[1]!.metrics.latencyP99)).toBe(2);
-    expect(shareOfCeiling(bench.comparisons[1]!.metrics.fanout)).toBeUndefined();
+    expect(shareOfCeiling(bench.comparisons[2]!.metrics.latencyP99)).toBe(2);
+    expect(shareOfCeiling(bench.comparisons[2]!.metrics.fanout)).toBeUndefined();
   });
 
   test("charts one bar per measured figure and says which were not measured", () => {
     const html = renderBenchSection(bench);
-    expect(html.match(/class="bar bench-bar"/g)).toHaveLength(3);
+    expect(html.match(/class="bar bench-bar"/g)).toHaveLength(5);
     expect(html).toContain("not measured on bun");
     expect(html).toContain("ceiling:node");
+  });
+
+  test("prints a peer's figure with its ratios to the ceiling and to our dispatcher", () => {
+    const html = renderBenchSection(bench);
+    expect(html).toContain("peer:better-sse:node (beside node)");
+    expect(html).toContain("c×0.25 d×0.5");
   });
 
   test("says how to produce it when there are no benchmark results", () => {

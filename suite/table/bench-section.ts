@@ -1,8 +1,10 @@
 /**
  * The benchmark in the HTML report: results/bench.json (written by `./run-test.sh bench`) as a table
- * of each target's figures beside its runtime's raw ceiling, and a chart of the ratios. A ratio is
- * drawn as "share of the ceiling": target ÷ ceiling where higher is better, ceiling ÷ target where
- * lower is better, so that 1 is the ceiling on every row and more is better.
+ * of every subject's figures (our dispatcher's targets, the peers: the code users write instead, and
+ * the raw ceilings), each with its ratio to the runtime's ceiling and a peer's also to our
+ * dispatcher's, and a chart of the shares of the ceiling. A share is subject ÷ ceiling where higher
+ * is better, ceiling ÷ subject where lower is better, so that 1 is the ceiling on every row and more
+ * is better.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { escapeHtml } from "./html-escape.ts";
@@ -15,15 +17,27 @@ interface Metric {
   better: "higher" | "lower";
 }
 
+interface ComparedFigure {
+  subject: number | null;
+  ceiling: number | null;
+  ratio: number | null;
+  dispatcher: number | null;
+  ratioToDispatcher: number | null;
+  better: "higher" | "lower";
+}
+
 interface Comparison {
-  target: string;
-  ceiling: string;
-  metrics: Record<string, { target: number | null; ceiling: number | null; ratio: number | null; better: "higher" | "lower" }>;
+  subject: string;
+  kind: "target" | "peer";
+  ceiling: string | null;
+  dispatcher: string | null;
+  metrics: Record<string, ComparedFigure>;
 }
 
 export interface BenchResults {
+  schema: 2;
   startedAt: string;
-  /** The command that made the file (absent in files from before it was recorded). */
+  /** The command that made the file. */
   command?: string;
   wallMs: number;
   metrics: Metric[];
@@ -32,39 +46,45 @@ export interface BenchResults {
   versions?: Record<string, unknown>;
 }
 
+/** results/bench.json of the current schema, or undefined (absent, unreadable or older). */
 export function readBenchResults(file: string): BenchResults | undefined {
   if (!existsSync(file)) return undefined;
   try {
     const parsed = JSON.parse(readFileSync(file, "utf8")) as BenchResults & { kind?: string };
-    return parsed.kind === "sse-compat-bench" ? parsed : undefined;
+    return parsed.kind === "sse-compat-bench" && parsed.schema === 2 ? parsed : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** target ÷ ceiling turned so that more is better; undefined where either figure is missing. */
-export function shareOfCeiling(entry: Comparison["metrics"][string] | undefined): number | undefined {
-  if (!entry || entry.target === null || entry.ceiling === null || entry.target === 0 || entry.ceiling === 0) return undefined;
-  return entry.better === "higher" ? entry.target / entry.ceiling : entry.ceiling / entry.target;
+/** subject ÷ ceiling turned so that more is better; undefined where either figure is missing. */
+export function shareOfCeiling(entry: ComparedFigure | undefined): number | undefined {
+  if (!entry || entry.subject === null || entry.ceiling === null || entry.subject === 0 || entry.ceiling === 0) return undefined;
+  return entry.better === "higher" ? entry.subject / entry.ceiling : entry.ceiling / entry.subject;
 }
 
-const PALETTE = ["#2b6cb0", "#c05621", "#2f855a", "#6b46c1", "#b83280", "#2c7a7b", "#975a16"];
+const PALETTE = ["#2b6cb0", "#c05621", "#2f855a", "#6b46c1", "#b83280", "#2c7a7b", "#975a16", "#4a5568", "#9b2c2c", "#276749"];
 
+/** One row per metric, one column per subject: the figure, then c×ratio to the ceiling, d×ratio to our dispatcher. */
 function renderTable(bench: BenchResults): string {
-  const head = ["metric", ...bench.comparisons.flatMap((c) => [c.target, c.ceiling, "ratio"])];
+  const ceilings = [...new Set(bench.comparisons.map((c) => c.ceiling).filter((c): c is string => c !== null))];
+  const head = ["metric", ...bench.comparisons.map((c) => (c.kind === "peer" ? `${c.subject} (beside ${c.dispatcher})` : c.subject)), ...ceilings];
+  const figure = (v: number | null | undefined) => (v === null || v === undefined ? "not measured" : formatNumber(v));
   const rows = bench.metrics.map((metric) => {
-    const cells = bench.comparisons.flatMap((c) => {
+    const cells = bench.comparisons.map((c) => {
       const entry = c.metrics[metric.key];
-      const figure = (v: number | null | undefined) => (v === null || v === undefined ? "not measured" : formatNumber(v));
-      return [figure(entry?.target), figure(entry?.ceiling), entry?.ratio === null || entry?.ratio === undefined ? "—" : `×${formatNumber(entry.ratio)}`];
+      const ratios = [entry?.ratio == null ? "" : `c×${formatNumber(entry.ratio)}`, entry?.ratioToDispatcher == null ? "" : `d×${formatNumber(entry.ratioToDispatcher)}`].filter(Boolean);
+      return [figure(entry?.subject), ...ratios].join(" ");
     });
-    return `<tr><th scope="row">${escapeHtml(`${metric.label} (${metric.unit}, ${metric.better} is better)`)}</th>${cells.map((v) => `<td>${escapeHtml(v)}</td>`).join("")}</tr>`;
+    const ceilingCells = ceilings.map((id) => figure(bench.comparisons.find((c) => c.ceiling === id)?.metrics[metric.key]?.ceiling));
+    return `<tr><th scope="row">${escapeHtml(`${metric.label} (${metric.unit}, ${metric.better} is better)`)}</th>${[...cells, ...ceilingCells].map((v) => `<td>${escapeHtml(v)}</td>`).join("")}</tr>`;
   });
-  return `<table class="bench"><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr></thead><tbody>${rows.join("")}</tbody></table>`;
+  const legend = "c×N: the figure ÷ its runtime's raw ceiling's; d×N: a peer's figure ÷ our dispatcher's on the same runtime";
+  return `<table class="bench"><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr></thead><tbody>${rows.join("")}</tbody></table><p>${escapeHtml(legend)}.</p>`;
 }
 
 function renderChart(bench: BenchResults): string {
-  const WIDTH = 760;
+  const WIDTH = 860;
   const LABEL_W = 260;
   const BAR_H = 14;
   const GAP = 3;
@@ -74,16 +94,23 @@ function renderChart(bench: BenchResults): string {
   const plotW = WIDTH - LABEL_W - 90;
   const x = (v: number) => LABEL_W + (v / max) * plotW;
   const perGroup = bench.comparisons.length * (BAR_H + GAP) + GROUP_GAP;
-  const height = 26 + bench.metrics.length * perGroup;
+  // The legend, three subjects a line (peer ids are long).
+  const LEGEND_PER_LINE = 3;
+  const LEGEND_W = (WIDTH - LABEL_W) / LEGEND_PER_LINE;
+  const legendLines = Math.ceil(bench.comparisons.length / LEGEND_PER_LINE);
+  const chartTop = 10 + legendLines * 16;
+  const height = chartTop + bench.metrics.length * perGroup;
   const parts: string[] = [];
   bench.comparisons.forEach((c, i) => {
+    const lx = LABEL_W + (i % LEGEND_PER_LINE) * LEGEND_W;
+    const ly = 4 + Math.floor(i / LEGEND_PER_LINE) * 16;
     parts.push(
-      `<rect x="${LABEL_W + i * 110}" y="4" width="12" height="12" fill="${PALETTE[i % PALETTE.length]}"/>`,
-      `<text x="${LABEL_W + i * 110 + 16}" y="14" class="legend">${escapeHtml(c.target)}</text>`,
+      `<rect x="${lx}" y="${ly}" width="12" height="12" fill="${PALETTE[i % PALETTE.length]}"/>`,
+      `<text x="${lx + 16}" y="${ly + 10}" class="legend">${escapeHtml(c.subject)}</text>`,
     );
   });
   bench.metrics.forEach((metric, g) => {
-    const top = 26 + g * perGroup;
+    const top = chartTop + g * perGroup;
     const groupH = bench.comparisons.length * (BAR_H + GAP);
     parts.push(`<text x="${LABEL_W - 8}" y="${top + groupH / 2 + 4}" text-anchor="end" class="check">${escapeHtml(metric.label)}</text>`);
     parts.push(`<line x1="${x(1)}" x2="${x(1)}" y1="${top - 3}" y2="${top + groupH}" class="bound"><title>the runtime's raw ceiling</title></line>`);
@@ -91,12 +118,12 @@ function renderChart(bench: BenchResults): string {
       const y = top + i * (BAR_H + GAP);
       const share = shares[g]![i];
       if (share === undefined) {
-        parts.push(`<text x="${LABEL_W + 4}" y="${y + BAR_H - 3}" class="missing">not measured on ${escapeHtml(c.target)}</text>`);
+        parts.push(`<text x="${LABEL_W + 4}" y="${y + BAR_H - 3}" class="missing">not measured on ${escapeHtml(c.subject)}</text>`);
         return;
       }
       const w = Math.max(1, x(share) - LABEL_W);
       parts.push(
-        `<rect class="bar bench-bar" data-metric="${escapeHtml(metric.key)}" data-target="${escapeHtml(c.target)}" x="${LABEL_W}" y="${y}" width="${w.toFixed(1)}" height="${BAR_H}" fill="${PALETTE[i % PALETTE.length]}"><title>${escapeHtml(`${metric.label} on ${c.target}: ${formatNumber(share)} of its ceiling`)}</title></rect>`,
+        `<rect class="bar bench-bar" data-metric="${escapeHtml(metric.key)}" data-subject="${escapeHtml(c.subject)}" x="${LABEL_W}" y="${y}" width="${w.toFixed(1)}" height="${BAR_H}" fill="${PALETTE[i % PALETTE.length]}"><title>${escapeHtml(`${metric.label} on ${c.subject}: ${formatNumber(share)} of its ceiling`)}</title></rect>`,
         `<text x="${(LABEL_W + w + 4).toFixed(1)}" y="${y + BAR_H - 3}" class="value">${formatNumber(share)}</text>`,
       );
     });

@@ -1,0 +1,45 @@
+/**
+ * What every peer shares with the raw ceilings: the bench's surface (bench/ceilings/node.ts). Report
+ * lines on stdout (listening, subscribed, unsubscribed, each with the server's clock `t`), the publish
+ * body, a full GC and the stats. The peers differ only in how they serve SSE, which is what they are for.
+ */
+
+export const observe = (type: string, fields: Record<string, unknown>) => console.log(JSON.stringify({ t: performance.now(), type, ...fields }));
+
+/** POST /control/publish: `count` events of `data`, or of `size` bytes of filler. */
+export interface PublishBody {
+  data?: string;
+  size?: number;
+  count?: number;
+}
+
+export const dataOf = (body: PublishBody): string => body.data ?? "x".repeat(body.size ?? 0);
+
+/** A full collection where the runtime exposes one (Bun.gc; `gc` with --expose-gc on Node and Deno). */
+export function collectGarbage(): boolean {
+  const bun = (globalThis as { Bun?: { gc(force: boolean): void } }).Bun;
+  if (bun) {
+    bun.gc(true);
+    return true;
+  }
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  return gc !== undefined;
+}
+
+export const memory = () => process.memoryUsage();
+
+/** The readiness line every subject prints: the bench reads the port and the runtime from it. */
+export function listening(port: number, runtime: "node" | "bun" | "deno", runtimeVersion: string, server: string): void {
+  observe("listening", { port, runtime, runtimeVersion, server, pid: process.pid });
+}
+
+/** The bench stops a subject with SIGTERM: nothing to finish, exit at once. */
+export function exitOnSignals(): void {
+  process.on("SIGTERM", () => process.exit(0));
+  process.on("SIGINT", () => process.exit(0));
+}
+
+/** The port and host from the environment, as for every subject (an ephemeral port by default). */
+export const PORT = Number(process.env.PORT ?? 0);
+export const HOST = process.env.HOST ?? "127.0.0.1";
