@@ -1,7 +1,7 @@
 /**
  * The load client's parser for one SSE response, built for volume: it reads the HTTP head, undoes
  * chunked transfer coding (RFC 9112 §7.1) on buffer slices without copying, and finds the bench's
- * events by their data line, `data: t=<sent, µs>;s=<step>;xxx…`, so that each event is timed and
+ * events by their data line, `data: t=<sent, µs>;s=<step>;xxx…` (or `data:t=…`), so that each event is timed and
  * attributed to its step with a few native `indexOf` calls and no string decoding.
  *
  * Nothing here knows about sockets: `feed()` takes what arrived and when, the callbacks say what it was.
@@ -9,7 +9,11 @@
 
 const HEAD_END = Buffer.from("\r\n\r\n");
 const EVENT_END = Buffer.from("\n\n");
-const MARK = Buffer.from("data: t=");
+/** The data field's name; the space after the colon is optional (WHATWG HTML §9.2.6): better-sse writes none. */
+const MARK = Buffer.from("data:");
+const SPACE = 0x20;
+const T = 0x74;
+const EQUALS = 0x3d;
 const CR = 0x0d;
 const LF = 0x0a;
 const SEMICOLON = 0x3b;
@@ -154,6 +158,9 @@ export class SseStreamReader {
     const mark = data.indexOf(MARK, start);
     if (mark < 0 || mark > end) return;
     let i = mark + MARK.length;
+    if (data[i] === SPACE) i++;
+    if (data[i] !== T || data[i + 1] !== EQUALS) return;
+    i += 2;
     let sent = 0;
     for (let c = data[i]!; c >= ZERO && c <= NINE; c = data[++i]!) sent = sent * 10 + (c - ZERO);
     if (data[i] !== SEMICOLON) return;
