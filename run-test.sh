@@ -25,7 +25,8 @@ usage: ./run-test.sh <command>
   ./run-test.sh bisect <target> <check> <a> <b> the first version between a and b where the check's
                                                status changes, in about log2 runs
   ./run-test.sh bench <target>... [--quick]    benchmark: fan-out, latency, memory, disconnect, churn,
-                                               each beside its runtime's raw ceiling (runs/bench.json)
+                                               each beside the peers (what users write instead) and
+                                               its runtime's raw ceiling (runs/bench.json)
   ./run-test.sh --help                         this text
 
 targets: node, deno, bun, elysia-bun, elysia-node, bun-node, deno-node; any of them @<runtime version>

@@ -31,8 +31,8 @@ const USAGE = `usage: ./run-test.sh bench <target>... [options]
   --peers LIST     the peers to run, comma-separated, or none (default: all of ${PEER_NAMES.join(", ")})
 
 Each target runs next to the peers of its runtime (bench/peers/) and its runtime's raw ceiling
-(bench/ceilings/). Server and load clients run
-on separate cores where taskset allows. Exit 0: every scenario ran; 1: some broke; 2: could not run.`;
+(bench/ceilings/). Server and load clients run on separate cores where taskset allows.
+Exit 0: every scenario ran; 1: some broke; 2: could not run.`;
 
 
 function positiveInteger(name: string, value: string | undefined, fallback: number): number {
