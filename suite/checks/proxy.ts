@@ -77,7 +77,7 @@ export const proxyBuffering: Check = {
     // The fact beside it, watched for less: what it shows is whether nginx holds the stream at all.
     const fact = await throughProxy(server, nginx.port, server.streamPath("/events?mitigations=0"), (c) => clients.push(c), FACT_OBSERVE_MS);
     // A buffering proxy holds every event back; one late event among prompt ones is the machine's
-    // (node once took 54.7 ms for the first of five, 1.3-3.4 ms for the rest: 2026-12-01), so lateness
+    // (node once took 54.7 ms for the first of five, 2.7-3.1 ms for the rest: 2026-12-01), so lateness
     // takes a majority of the events, while a lost event fails at once.
     const delays = outcome.delays;
     const arrived = delays?.filter((d): d is number => d !== null).sort((a, b) => a - b) ?? [];
