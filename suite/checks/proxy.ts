@@ -13,6 +13,7 @@ import { missingDebianPackages, missingPackagesReason } from "../harness/debian-
 import { startNginx } from "../harness/nginx.ts";
 import { RawSseClient, type ReceivedEvent } from "../harness/raw-client.ts";
 import type { ServerProcess } from "../harness/server-process.ts";
+import { ascending, percentile } from "../harness/percentile.ts";
 import { timeScheduledEvents } from "./lib/scheduled-events.ts";
 
 const EVENT_BOUND_MS = 50;
@@ -80,8 +81,8 @@ export const proxyBuffering: Check = {
     // (node once took 54.7 ms for the first of five, 2.7-3.1 ms for the rest: 2026-12-01), so lateness
     // takes a majority of the events, while a lost event fails at once.
     const delays = outcome.delays;
-    const arrived = delays?.filter((d): d is number => d !== null).sort((a, b) => a - b) ?? [];
-    const median = delays && arrived.length === COUNT ? arrived[Math.floor((COUNT - 1) / 2)]! : null;
+    const arrived = ascending(delays?.filter((d): d is number => d !== null) ?? []);
+    const median = arrived.length === COUNT ? percentile(arrived, 50) : null;
     const late = arrived.filter((d) => d > EVENT_BOUND_MS).length;
     const figure = median === null ? censored(EVENT_OBSERVE_MS) : measured(median);
     const evidence = { outcome, fact, nginxStderr: nginx.stderr.slice(0, 2000), proxy: "nginx with its defaults: proxy_pass only (HTTP/1.0 upstream, proxy_buffering on)" };

@@ -1,5 +1,6 @@
 /** sigint.*: does the server stop cleanly on Ctrl-C, with streams open and with none? Seed row "stops (cleanly) on Ctrl-C". */
 import { censored, type Check, fail, measured, pass } from "../harness/check.ts";
+import { ascending, percentile } from "../harness/percentile.ts";
 import { round } from "../harness/wait.ts";
 import { describeExit, ENV, EXIT_BOUND_MS, IDLE_EXIT_BOUND_MS, OBSERVE_MS, observeExit, OPEN_STREAMS, signalWithOpenStreams, OPEN_STREAMS_CALIBRATION } from "./lib/signal-exit.ts";
 
@@ -64,8 +65,8 @@ export const sigintIdle: Check = {
       if (problem && !isLate(start) && seen.exit?.signal !== "SIGINT") break;
       if (starts.filter(isLate).length >= LATE_MAJORITY) break;
     }
-    const times = starts.map((s) => s.ms ?? OBSERVE_MS).sort((a, b) => a - b);
-    const median = round(times[Math.floor((times.length - 1) / 2)]!);
+    const times = ascending(starts.map((s) => s.ms ?? OBSERVE_MS));
+    const median = round(percentile(times, 50)!);
     const worst = times.at(-1)!;
     const figure = starts.some((s) => s.ms === null) ? censored(OBSERVE_MS) : measured(median);
     const evidence = { starts, medianMs: median, worstMs: worst };
