@@ -3,32 +3,18 @@
  * workload. The events published in one turn of the event loop are encoded once, into one Buffer,
  * and each response gets one write of it per turn (setImmediate): a write per event per client
  * cost more than our dispatcher's coalesced writes, and the target beat its "ceiling" ×1.7 in fan-out
- * (issue 16). It speaks the app's bench surface: GET /events, POST /control/publish {data?|size?, count?}, POST /control/gc,
- * GET /stats, and the report lines (listening, subscribed, unsubscribed) on stdout.
+ * (issue 16). It speaks the bench's surface (bench/surface.ts): GET /events, POST /control/publish
+ * {data?|size?, count?}, POST /control/gc, GET /stats, and the report lines (listening, subscribed,
+ * unsubscribed) on stdout.
  */
 import { createServer, type ServerResponse } from "node:http";
+import { dataOf, observe, readJson } from "../surface.ts";
 
-const observe = (type: string, fields: Record<string, unknown>) => console.log(JSON.stringify({ t: performance.now(), type, ...fields }));
 const OPENING = Buffer.from("retry: 2000\n\n");
 const HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" };
 const clients = new Map<number, ServerResponse>();
 let nextSub = 1;
 let lastId = 0;
-
-function readJson(req: import("node:http").IncomingMessage): Promise<{ data?: string; size?: number; count?: number }> {
-  return new Promise((resolve, reject) => {
-    let body = "";
-    req.setEncoding("utf8");
-    req.on("data", (chunk: string) => (body += chunk));
-    req.on("end", () => {
-      try {
-        resolve(JSON.parse(body || "{}"));
-      } catch (error) {
-        reject(error);
-      }
-    });
-  });
-}
 
 /** What this turn published, written to every response once the turn ends. */
 let pending: Buffer[] = [];
@@ -59,7 +45,7 @@ const server = createServer((req, res) => {
   if (req.method === "POST" && req.url === "/control/publish") {
     readJson(req).then(
       (body) => {
-        const data = body.data ?? "x".repeat(body.size ?? 0);
+        const data = dataOf(body);
         let text = "";
         for (let i = 0; i < (body.count ?? 1); i++) text += `id: ${++lastId}\ndata: ${data}\n\n`;
         broadcast(Buffer.from(text));

@@ -7,32 +7,9 @@
  * is better.
  */
 import { existsSync, readFileSync } from "node:fs";
+import type { ComparedFigure, Comparison, Metric } from "../../bench/summary.ts";
 import { escapeHtml } from "./html-escape.ts";
 import { formatNumber } from "./format.ts";
-
-interface Metric {
-  key: string;
-  label: string;
-  unit: string;
-  better: "higher" | "lower";
-}
-
-interface ComparedFigure {
-  subject: number | null;
-  ceiling: number | null;
-  ratio: number | null;
-  dispatcher: number | null;
-  ratioToDispatcher: number | null;
-  better: "higher" | "lower";
-}
-
-interface Comparison {
-  subject: string;
-  kind: "target" | "peer";
-  ceiling: string | null;
-  dispatcher: string | null;
-  metrics: Record<string, ComparedFigure>;
-}
 
 export interface BenchResults {
   schema: 2;
@@ -40,7 +17,7 @@ export interface BenchResults {
   /** The command that made the file. */
   command?: string;
   wallMs: number;
-  metrics: Metric[];
+  metrics: Omit<Metric, "value">[];
   comparisons: Comparison[];
   machine?: { atStart?: { cores?: number; loadAverage?: number[] }; loadAverageAtEnd?: number[] };
   versions?: Record<string, unknown>;

@@ -4,29 +4,14 @@
  * many clients. The payload is text already: the serializer passes it through (the default,
  * JSON.stringify, would quote it: better-sse docs/api.md). No keep-alive comments, as no subject in the bench sends any.
  */
-import { createServer, type IncomingMessage } from "node:http";
+import { createServer } from "node:http";
 import { createChannel, createSession } from "better-sse";
-import { collectGarbage, dataOf, exitOnSignals, HOST, listening, memory, observe, PORT, type PublishBody } from "../surface.ts";
+import { collectGarbage, dataOf, exitOnSignals, HOST, listening, memory, observe, PORT, readJson } from "../../surface.ts";
 
 const channel = createChannel();
 let nextSub = 1;
 let lastId = 0;
 let subscribers = 0;
-
-function readJson(req: IncomingMessage): Promise<PublishBody> {
-  return new Promise((resolve, reject) => {
-    let body = "";
-    req.setEncoding("utf8");
-    req.on("data", (chunk: string) => (body += chunk));
-    req.on("end", () => {
-      try {
-        resolve(JSON.parse(body || "{}"));
-      } catch (error) {
-        reject(error);
-      }
-    });
-  });
-}
 
 const server = createServer((req, res) => {
   if (req.method === "GET" && req.url?.startsWith("/events")) {

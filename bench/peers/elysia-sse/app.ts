@@ -7,7 +7,7 @@
  */
 import { EventEmitter, on } from "node:events";
 import { Elysia, sse, type ElysiaConfig } from "elysia";
-import { collectGarbage, dataOf, memory, observe, type PublishBody } from "../surface.ts";
+import { collectGarbage, dataOf, memory, observe, type PublishBody } from "../../surface.ts";
 
 export function createPeerApp(config: ElysiaConfig<""> = {}) {
   const emitter = new EventEmitter();

@@ -3,7 +3,7 @@
  * ceiling: Elysia's listen() sets 30 s and Bun closes a connection quiet that long, idle streams
  * included (oven-sh/bun#27479).
  */
-import { exitOnSignals, HOST, listening, PORT } from "../surface.ts";
+import { exitOnSignals, HOST, listening, PORT } from "../../surface.ts";
 import { createPeerApp } from "./app.ts";
 
 exitOnSignals();

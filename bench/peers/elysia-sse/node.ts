@@ -5,7 +5,7 @@
  */
 import { node } from "@elysiajs/node";
 import type { Server as SrvxServer } from "srvx";
-import { exitOnSignals, HOST, listening, PORT } from "../surface.ts";
+import { exitOnSignals, HOST, listening, PORT } from "../../surface.ts";
 import { createPeerApp } from "./app.ts";
 
 exitOnSignals();

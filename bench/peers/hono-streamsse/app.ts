@@ -6,7 +6,7 @@
 import { EventEmitter } from "node:events";
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
-import { collectGarbage, dataOf, memory, observe, type PublishBody } from "../surface.ts";
+import { collectGarbage, dataOf, memory, observe, type PublishBody } from "../../surface.ts";
 
 export function createPeerApp(): Hono {
   const emitter = new EventEmitter();

@@ -3,7 +3,7 @@
  * disconnect from the response body's cancel() (hono src/utils/stream.ts; the request's signal only
  * on old Bun versions, src/helper/streaming/sse.ts), so Deno's legacy-abort warning does not apply.
  */
-import { exitOnSignals, HOST, listening, PORT } from "../surface.ts";
+import { exitOnSignals, HOST, listening, PORT } from "../../surface.ts";
 import { createPeerApp } from "./app.ts";
 
 /** The little of Deno's API used here (the project type-checks with Node's and Bun's types). */

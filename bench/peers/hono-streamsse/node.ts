@@ -1,6 +1,6 @@
 /** Peer `hono-streamsse` on Node: the app (app.ts) through @hono/node-server, as Hono's docs mount it. */
 import { serve } from "@hono/node-server";
-import { exitOnSignals, HOST, listening, PORT } from "../surface.ts";
+import { exitOnSignals, HOST, listening, PORT } from "../../surface.ts";
 import { createPeerApp } from "./app.ts";
 
 exitOnSignals();

@@ -1,8 +1,10 @@
 /**
- * What every peer shares with the raw ceilings: the bench's surface (bench/ceilings/node.ts). Report
- * lines on stdout (listening, subscribed, unsubscribed, each with the server's clock `t`), the publish
- * body, a full GC and the stats. The peers differ only in how they serve SSE, which is what they are for.
+ * The bench's surface, what the peers (bench/peers/) and the raw ceilings (bench/ceilings/) speak
+ * alike: report lines on stdout (listening, subscribed, unsubscribed, each with the server's clock
+ * `t`), the publish body, a full GC and the stats. The subjects differ only in how they serve SSE,
+ * which is what they are for.
  */
+import type { IncomingMessage } from "node:http";
 
 export const observe = (type: string, fields: Record<string, unknown>) => console.log(JSON.stringify({ t: performance.now(), type, ...fields }));
 
@@ -14,6 +16,22 @@ export interface PublishBody {
 }
 
 export const dataOf = (body: PublishBody): string => body.data ?? "x".repeat(body.size ?? 0);
+
+/** A node:http request's JSON body (the publish request of the node:http subjects). */
+export function readJson(req: IncomingMessage): Promise<PublishBody> {
+  return new Promise((resolve, reject) => {
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk: string) => (body += chunk));
+    req.on("end", () => {
+      try {
+        resolve(JSON.parse(body || "{}"));
+      } catch (error) {
+        reject(error);
+      }
+    });
+  });
+}
 
 /** A full collection where the runtime exposes one (Bun.gc; `gc` with --expose-gc on Node and Deno). */
 export function collectGarbage(): boolean {
