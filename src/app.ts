@@ -129,8 +129,7 @@ function mountControl(app: Hono, { dispatcher, platform, observe }: AppOptions):
     }
     const data = body.data ?? generated(size);
     try {
-      let id = 0;
-      for (let i = 0; i < count; i++) id = dispatcher.publish({ event: body.event, data });
+      const id = dispatcher.publishMany(Array.from({ length: count }, () => ({ event: body.event, data })));
       return c.json({ id, subscribers: dispatcher.subscriberCount });
     } catch (error) {
       if (error instanceof SseEncodingError) return c.json({ error: error.message }, 400);

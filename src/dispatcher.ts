@@ -3,9 +3,12 @@
  *
  * - `publish()` encodes an event once; every subscriber receives the same bytes.
  * - Each subscriber's stream is pull-driven: bytes wait in the subscriber's own queue until the runtime
- *   asks for more, and everything waiting is handed over as one chunk (one write). The queue is bounded
- *   in bytes; on overflow the declared policy applies (see `OverflowPolicy`). Fan-out never awaits a
- *   client, so one slow client cannot hold up the others.
+ *   asks for more, and everything waiting is handed over as one chunk (one write). A stream whose
+ *   runtime is already waiting gets what the current turn of the event loop published in one chunk at
+ *   the turn's end (`setImmediate`), not a chunk per event: one write per client per turn however
+ *   many publishes the turn held (issue 16). The queue is bounded in bytes; on overflow the declared
+ *   policy applies (see `OverflowPolicy`). Fan-out never awaits a client, so one slow client cannot
+ *   hold up the others.
  * - A subscription ends on whichever the runtime delivers first: the request's abort signal or the
  *   cancellation of the response stream. Both are reported whenever they happen, also after the end, so
  *   that the suite can see what each runtime really does.
@@ -123,11 +126,14 @@ class Subscriber {
   readonly id: number;
   readonly heartbeat: boolean;
   private readonly limit: number;
+  /** Called once when bytes arrive for a waiting reader: the dispatcher flushes it at the turn's end. */
+  private readonly onReady: (sub: Subscriber) => void;
 
-  constructor(id: number, heartbeat: boolean, limit: number, onCancel: (sub: Subscriber, reason: unknown) => void) {
+  constructor(id: number, heartbeat: boolean, limit: number, onCancel: (sub: Subscriber, reason: unknown) => void, onReady: (sub: Subscriber) => void) {
     this.id = id;
     this.heartbeat = heartbeat;
     this.limit = limit;
+    this.onReady = onReady;
     // highWaterMark 0: the stream itself buffers nothing; `pull` is called only when the runtime reads.
     this.stream = new ReadableStream<Uint8Array>(
       {
@@ -149,16 +155,18 @@ class Subscriber {
   /** Queues bytes for this client; false when they do not fit. */
   deliver(bytes: Uint8Array): boolean {
     if (this.streamDone) return true;
-    if (this.readerWaiting) {
-      this.readerWaiting = false;
-      this.controller.enqueue(bytes);
-      return true;
-    }
     // The bound is on the backlog: one event larger than it still goes out to a client that keeps up.
     if (this.queuedBytes > 0 && this.queuedBytes + bytes.byteLength > this.limit) return false;
+    if (this.queue.length === 0 && this.readerWaiting) this.onReady(this);
     this.queue.push(bytes);
     this.queuedBytes += bytes.byteLength;
     return true;
+  }
+
+  /** Queues bytes only if the backlog stays within the bound, even with nothing queued (a batch). */
+  deliverWithin(bytes: Uint8Array): boolean {
+    if (this.queuedBytes + bytes.byteLength > this.limit) return false;
+    return this.deliver(bytes);
   }
 
   /** Queues bytes whatever the bound (the stream's opening and its final event). */
@@ -186,6 +194,11 @@ class Subscriber {
     }
     this.streamDone = true;
     this.controller.close();
+  }
+
+  /** Hands what is queued to a reader that is still waiting (the dispatcher's end-of-turn flush). */
+  flushIfWaiting(): void {
+    if (this.readerWaiting && !this.streamDone) this.flush();
   }
 
   private flush(): void {
@@ -225,6 +238,8 @@ export class EventDispatcher {
   private lastId = 0;
   private heartbeatSubscribers = 0;
   private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+  /** Subscribers whose waiting reader gets this turn's bytes when the turn ends. */
+  private ready: Subscriber[] = [];
   private closed = false;
   private readonly counters = {
     published: 0,
@@ -262,14 +277,35 @@ export class EventDispatcher {
 
   /** Encodes the event once, retains it for replay and queues it for every subscriber. Returns its id. */
   publish(event: { event?: string; data: string }): number {
+    return this.publishMany([event]);
+  }
+
+  /**
+   * Publishes `events` in order, as one batch: each is encoded once and retained for replay, and a
+   * subscriber is handed all of them as one piece of its queue (one bound check, not one per event),
+   * which is what a burst costs a raw server. A subscriber for which the batch does not fit gets the
+   * events one by one under its overflow policy, as if they had been published singly. An event that
+   * cannot be encoded refuses the whole batch before any id is used. Returns the last id.
+   */
+  publishMany(events: readonly { event?: string; data: string }[]): number {
     if (this.closed) throw new DispatcherClosedError("dispatcher is closed");
-    const id = this.lastId + 1;
-    const bytes = encodeEvent({ id: String(id), event: event.event, data: event.data });
-    this.lastId = id;
-    this.counters.published++;
-    this.retain(id, bytes);
-    for (const sub of this.subscribers.values()) this.deliver(sub, bytes);
-    return id;
+    const first = this.lastId + 1;
+    const parts = events.map((event, i) => encodeEvent({ id: String(first + i), event: event.event, data: event.data }));
+    if (parts.length === 0) return this.lastId;
+    for (const bytes of parts) {
+      const id = ++this.lastId;
+      this.counters.published++;
+      this.retain(id, bytes);
+    }
+    const batch = parts.length === 1 ? parts[0]! : concat(parts, parts.reduce((n, b) => n + b.byteLength, 0));
+    for (const sub of this.subscribers.values()) {
+      if (sub.deliverWithin(batch)) continue;
+      for (const bytes of parts) {
+        if (!sub.active) break;
+        this.deliver(sub, bytes);
+      }
+    }
+    return this.lastId;
   }
 
   subscribe(options: SubscribeOptions = {}): Subscription {
@@ -283,7 +319,7 @@ export class EventDispatcher {
         ...(s.active ? {} : { afterEnd: true }),
       });
       this.end(s, "cancel");
-    });
+    }, (s) => this.flushAtTurnEnd(s));
 
     if (options.openWithRetry ?? true) sub.deliverUnbounded(encodeText(formatRetry(this.retryMs) + "\n"));
     const replay = this.replayFor(options.lastEventId);
@@ -356,6 +392,16 @@ export class EventDispatcher {
       disconnects: { ...this.counters.disconnects },
       closed: this.closed,
     };
+  }
+
+  private flushAtTurnEnd(sub: Subscriber): void {
+    if (this.ready.push(sub) === 1) setImmediate(() => this.flushReady());
+  }
+
+  private flushReady(): void {
+    const ready = this.ready;
+    this.ready = [];
+    for (const sub of ready) sub.flushIfWaiting();
   }
 
   private deliver(sub: Subscriber, bytes: Uint8Array): void {

@@ -17,7 +17,8 @@ function subscribe(d: EventDispatcher, options: Parameters<EventDispatcher["subs
   return { ...subscription, reader: new StreamReader(subscription.stream) };
 }
 
-function publishMany(d: EventDispatcher, count: number, event = "tick", data = "x"): number[] {
+/** Publishes `count` events one call each. */
+function publishEach(d: EventDispatcher, count: number, event = "tick", data = "x"): number[] {
   return Array.from({ length: count }, () => d.publish({ event, data }));
 }
 
@@ -67,7 +68,7 @@ describe("publish", () => {
 
   test("publishing with no subscriber still assigns ids and counts the event", () => {
     const d = dispatcher();
-    publishMany(d, 3);
+    publishEach(d, 3);
     expect(d.stats()).toMatchObject({ published: 3, lastEventId: 3, subscribers: 0 });
   });
 });
@@ -76,7 +77,7 @@ describe("fan-out and order", () => {
   test("every subscriber receives every event, in id order", async () => {
     const d = dispatcher();
     const subs = [subscribe(d), subscribe(d), subscribe(d)];
-    publishMany(d, 5);
+    publishEach(d, 5);
     for (const { reader } of subs) {
       const received = await reader.chunk();
       expect(eventIds(received)).toEqual([1, 2, 3, 4, 5]);
@@ -86,7 +87,7 @@ describe("fan-out and order", () => {
   test("every subscriber receives byte-identical chunks", async () => {
     const d = dispatcher();
     const subs = [subscribe(d), subscribe(d), subscribe(d)];
-    publishMany(d, 4, "progress", "héllo 🎉");
+    publishEach(d, 4, "progress", "héllo 🎉");
     const chunks = await Promise.all(subs.map(({ reader }) => reader.chunk()));
     expect(chunks[1]).toEqual(chunks[0]);
     expect(chunks[2]).toEqual(chunks[0]);
@@ -122,15 +123,24 @@ describe("pull-driven coalescing", () => {
     const d = dispatcher();
     const { reader } = subscribe(d);
     await reader.chunk();
-    publishMany(d, 3);
+    publishEach(d, 3);
     const chunk = await reader.chunkText();
     expect(chunk).toBe(["id: 1\nevent: tick\ndata: x\n\n", "id: 2\nevent: tick\ndata: x\n\n", "id: 3\nevent: tick\ndata: x\n\n"].join(""));
+  });
+
+  test("events published in one turn reach a waiting reader as one chunk, at the turn's end", async () => {
+    const d = dispatcher();
+    const { reader } = subscribe(d);
+    await reader.chunk();
+    const pending = reader.next();
+    publishEach(d, 3);
+    expect(eventIds(text((await pending).value!))).toEqual([1, 2, 3]);
   });
 
   test("the opening retry: and events published before the first read share one chunk", async () => {
     const d = dispatcher();
     const { reader } = subscribe(d);
-    publishMany(d, 2);
+    publishEach(d, 2);
     const chunk = await reader.chunkText();
     expect(chunk.startsWith(RETRY)).toBe(true);
     expect(eventIds(chunk)).toEqual([1, 2]);
@@ -145,14 +155,14 @@ describe("overflow policy disconnect", () => {
   test("a subscriber whose queue would exceed the byte bound has its stream ended, queued bytes discarded", async () => {
     const d = dispatcher({ queueLimitBytes: limit, overflowPolicy: "disconnect" });
     const slow = subscribe(d);
-    publishMany(d, 3);
+    publishEach(d, 3);
     expect(await slow.reader.toEnd()).toEqual([]);
   });
 
   test("events that fit within the bound do not end the stream", async () => {
     const d = dispatcher({ queueLimitBytes: limit, overflowPolicy: "disconnect" });
     const slow = subscribe(d);
-    publishMany(d, 2);
+    publishEach(d, 2);
     expect(d.subscriberCount).toBe(1);
     expect(eventIds(await slow.reader.chunk())).toEqual([1, 2]);
   });
@@ -168,7 +178,7 @@ describe("overflow policy disconnect", () => {
   test("an overflow is counted in stats().overflowed and disconnects.overflow", () => {
     const d = dispatcher({ queueLimitBytes: limit, overflowPolicy: "disconnect" });
     subscribe(d);
-    publishMany(d, 5);
+    publishEach(d, 5);
     const stats = d.stats();
     expect(stats.overflowed).toBe(1);
     expect(stats.disconnects.overflow).toBe(1);
@@ -180,7 +190,7 @@ describe("overflow policy disconnect", () => {
     const observe = createMemoryObserver();
     const d = dispatcher({ queueLimitBytes: limit, overflowPolicy: "disconnect", observe });
     const { id } = subscribe(d);
-    publishMany(d, 3);
+    publishEach(d, 3);
     expect(observe.records).toContainEqual(expect.objectContaining({ type: "overflow", sub: id, policy: "disconnect" }));
     expect(observe.records).toContainEqual(expect.objectContaining({ type: "unsubscribed", sub: id, mechanism: "overflow" }));
   });
@@ -204,10 +214,61 @@ describe("overflow policy disconnect", () => {
   test("the overflowed client can resume from its last id through the replay buffer", async () => {
     const d = dispatcher({ queueLimitBytes: limit, overflowPolicy: "disconnect" });
     subscribe(d);
-    publishMany(d, 5);
+    publishEach(d, 5);
     const again = subscribe(d, { lastEventId: "0" });
     expect(again.replay).toEqual({ kind: "replayed", from: 1, count: 5 });
     expect(eventIds(await again.reader.chunk())).toEqual([1, 2, 3, 4, 5]);
+  });
+});
+
+describe("publishing a batch", () => {
+  const batch = (n: number) => Array.from({ length: n }, () => ({ event: "tick", data: "x" }));
+  const eventBytes = encodeEvent({ id: "1", event: "tick", data: "x" }).byteLength;
+
+  test("a batch takes consecutive ids and returns the last", () => {
+    const d = dispatcher();
+    d.publish({ data: "first" });
+    expect(d.publishMany(batch(3))).toBe(4);
+    expect(d.stats()).toMatchObject({ published: 4, lastEventId: 4 });
+  });
+
+  test("a waiting reader receives the whole batch as one chunk", async () => {
+    const d = dispatcher();
+    const { reader } = subscribe(d);
+    await reader.chunk();
+    const pending = reader.next();
+    d.publishMany(batch(3));
+    expect(eventIds((await pending).value!)).toEqual([1, 2, 3]);
+  });
+
+  test("a batch is retained event by event: a reconnect replays from any id inside it", async () => {
+    const d = dispatcher();
+    d.publishMany(batch(4));
+    const again = subscribe(d, { lastEventId: "2" });
+    expect(again.replay).toEqual({ kind: "replayed", from: 3, count: 2 });
+    expect(eventIds(await again.reader.chunk())).toEqual([3, 4]);
+  });
+
+  test("an event that cannot be encoded refuses the whole batch and consumes no id", () => {
+    const d = dispatcher();
+    expect(() => d.publishMany([{ data: "ok" }, { event: "bad\nname", data: "x" }])).toThrow(SseEncodingError);
+    expect(d.stats()).toMatchObject({ published: 0, lastEventId: 0 });
+  });
+
+  test("a batch that does not fit is delivered event by event under the policy: drop-newest keeps what fits", async () => {
+    const d = dispatcher({ queueLimitBytes: encodeText(RETRY).byteLength + 2 * eventBytes, overflowPolicy: "drop-newest" });
+    const slow = subscribe(d);
+    d.publishMany(batch(5));
+    expect(d.stats()).toMatchObject({ dropped: 3, overflowed: 1 });
+    expect(eventIds(await slow.reader.chunk())).toEqual([1, 2]);
+  });
+
+  test("a batch larger than the bound ends a subscriber under disconnect, even with nothing queued", async () => {
+    const d = dispatcher({ queueLimitBytes: 2 * eventBytes });
+    const { reader } = subscribe(d, { openWithRetry: false });
+    d.publishMany(batch(3));
+    expect(d.stats().disconnects.overflow).toBe(1);
+    expect(await reader.next()).toEqual({ done: true, value: undefined });
   });
 });
 
@@ -218,14 +279,14 @@ describe("overflow policy drop-newest", () => {
   test("events that do not fit are not queued and are counted in stats().dropped", () => {
     const d = dispatcher({ queueLimitBytes: limit, overflowPolicy: "drop-newest" });
     subscribe(d);
-    publishMany(d, 5);
+    publishEach(d, 5);
     expect(d.stats()).toMatchObject({ dropped: 3, overflowed: 1, disconnects: expect.objectContaining({ overflow: 0 }) });
   });
 
   test("the subscriber stays connected and receives what fitted, then new events once it reads", async () => {
     const d = dispatcher({ queueLimitBytes: limit, overflowPolicy: "drop-newest" });
     const slow = subscribe(d);
-    publishMany(d, 5);
+    publishEach(d, 5);
     expect(d.subscriberCount).toBe(1);
     expect(eventIds(await slow.reader.chunk())).toEqual([1, 2]);
     const pending = slow.reader.next();
@@ -237,7 +298,7 @@ describe("overflow policy drop-newest", () => {
     const d = dispatcher({ queueLimitBytes: limit, overflowPolicy: "drop-newest" });
     subscribe(d);
     subscribe(d);
-    publishMany(d, 8);
+    publishEach(d, 8);
     expect(d.stats()).toMatchObject({ overflowed: 2, dropped: 12 });
   });
 });
@@ -247,21 +308,21 @@ describe("replay buffer bounds", () => {
 
   test("the buffer keeps at most replayLimitBytes, dropping the oldest events first", () => {
     const d = dispatcher({ replayLimit: 100, replayLimitBytes: 3 * eventBytes });
-    publishMany(d, 6);
+    publishEach(d, 6);
     expect(d.stats()).toMatchObject({ replayBuffered: 3, replayBufferedBytes: 3 * eventBytes });
     expect(d.subscribe({ lastEventId: "1" }).replay).toEqual({ kind: "partial", from: 4, count: 3, missing: 2 });
   });
 
   test("the newest event stays in the buffer even when it alone exceeds replayLimitBytes", () => {
     const d = dispatcher({ replayLimit: 100, replayLimitBytes: 10 });
-    publishMany(d, 2);
+    publishEach(d, 2);
     expect(d.stats()).toMatchObject({ replayBuffered: 1, replayBufferedBytes: eventBytes });
     expect(d.subscribe({ lastEventId: "1" }).replay).toEqual({ kind: "replayed", from: 2, count: 1 });
   });
 
   test("the count bound and the byte bound hold together", () => {
     const d = dispatcher({ replayLimit: 4, replayLimitBytes: 1024 * 1024 });
-    publishMany(d, 9);
+    publishEach(d, 9);
     expect(d.stats()).toMatchObject({ replayBuffered: 4, replayBufferedBytes: 4 * eventBytes });
   });
 });
@@ -269,7 +330,7 @@ describe("replay buffer bounds", () => {
 describe("replay after Last-Event-ID", () => {
   test("a reconnect with Last-Event-ID receives the missed events in order, then live ones, no duplicate", async () => {
     const d = dispatcher();
-    publishMany(d, 5);
+    publishEach(d, 5);
     const sub = subscribe(d, { lastEventId: "2" });
     expect(sub.replay).toEqual({ kind: "replayed", from: 3, count: 3 });
     const first = await sub.reader.chunkText();
@@ -283,14 +344,14 @@ describe("replay after Last-Event-ID", () => {
   test("replayed events are byte-identical to the live ones", async () => {
     const d = dispatcher();
     const live = subscribe(d);
-    publishMany(d, 3, "progress", "ünïcode");
+    publishEach(d, 3, "progress", "ünïcode");
     const replay = subscribe(d, { lastEventId: "0" });
     expect(await replay.reader.chunkText()).toBe(await live.reader.chunkText());
   });
 
   test("a Last-Event-ID equal to the latest id replays nothing", async () => {
     const d = dispatcher();
-    publishMany(d, 3);
+    publishEach(d, 3);
     const sub = subscribe(d, { lastEventId: "3" });
     expect(sub.replay).toEqual({ kind: "none" });
     expect(await sub.reader.chunkText()).toBe(RETRY);
@@ -298,7 +359,7 @@ describe("replay after Last-Event-ID", () => {
 
   test("an id older than the replay buffer gives a partial replay of what is retained", async () => {
     const d = dispatcher({ replayLimit: 3 });
-    publishMany(d, 10);
+    publishEach(d, 10);
     const sub = subscribe(d, { lastEventId: "2" });
     expect(sub.replay).toEqual({ kind: "partial", from: 8, count: 3, missing: 5 });
     expect(eventIds(await sub.reader.chunk())).toEqual([8, 9, 10]);
@@ -306,14 +367,14 @@ describe("replay after Last-Event-ID", () => {
 
   test("replayed events are counted in stats().replayed", () => {
     const d = dispatcher();
-    publishMany(d, 4);
+    publishEach(d, 4);
     d.subscribe({ lastEventId: "1" });
     expect(d.stats().replayed).toBe(3);
   });
 
   test("replayed events are queued whatever the byte bound", async () => {
     const d = dispatcher({ queueLimitBytes: 1 });
-    publishMany(d, 4);
+    publishEach(d, 4);
     const sub = subscribe(d, { lastEventId: "0" });
     expect(eventIds(await sub.reader.chunk())).toEqual([1, 2, 3, 4]);
   });
@@ -326,7 +387,7 @@ describe("replay after Last-Event-ID", () => {
     ["huge", "99999999999999999999999"],
   ])("a %s Last-Event-ID is ignored as garbage and the stream starts fresh", async (_what, lastEventId) => {
     const d = dispatcher();
-    publishMany(d, 3);
+    publishEach(d, 3);
     const sub = subscribe(d, { lastEventId });
     expect(sub.replay).toEqual({ kind: "ignored", reason: "garbage" });
     expect(await sub.reader.chunkText()).toBe(RETRY);
@@ -340,7 +401,7 @@ describe("replay after Last-Event-ID", () => {
     ["far in the future", "123456789012345"],
   ])("an unknown Last-Event-ID %s is ignored and the stream starts fresh", async (_what, lastEventId) => {
     const d = dispatcher();
-    publishMany(d, 3);
+    publishEach(d, 3);
     const sub = subscribe(d, { lastEventId });
     expect(sub.replay).toEqual({ kind: "ignored", reason: "unknown" });
     expect(await sub.reader.chunkText()).toBe(RETRY);
@@ -348,26 +409,26 @@ describe("replay after Last-Event-ID", () => {
 
   test.each([undefined, null, ""])("no Last-Event-ID (%s) means no replay", (lastEventId) => {
     const d = dispatcher();
-    publishMany(d, 3);
+    publishEach(d, 3);
     expect(d.subscribe({ lastEventId }).replay).toEqual({ kind: "none" });
   });
 
   // With no replay buffer, a gap must still be told apart from an up-to-date client.
   test("with replayLimit 0 a reconnect that missed events is reported as partial, not none", () => {
     const d = dispatcher({ replayLimit: 0 });
-    publishMany(d, 5);
+    publishEach(d, 5);
     expect(d.subscribe({ lastEventId: "2" }).replay).toEqual({ kind: "partial", from: 6, count: 0, missing: 3 });
   });
 
   test("with replayLimit 0 a reconnect that missed nothing is reported as none", () => {
     const d = dispatcher({ replayLimit: 0 });
-    publishMany(d, 5);
+    publishEach(d, 5);
     expect(d.subscribe({ lastEventId: "5" }).replay).toEqual({ kind: "none" });
   });
 
   test("the replay buffer wraps around and keeps the most recent events", async () => {
     const d = dispatcher({ replayLimit: 4 });
-    publishMany(d, 11);
+    publishEach(d, 11);
     const sub = subscribe(d, { lastEventId: "8" });
     expect(sub.replay).toEqual({ kind: "replayed", from: 9, count: 3 });
     expect(eventIds(await sub.reader.chunk())).toEqual([9, 10, 11]);
@@ -376,7 +437,8 @@ describe("replay after Last-Event-ID", () => {
 
 describe("heartbeat", () => {
   beforeEach(() => {
-    vi.useFakeTimers();
+    // The interval is faked; setImmediate stays real: the dispatcher hands a waiting reader its bytes at the turn's end.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
   });
   afterEach(() => {
     vi.useRealTimers();
@@ -637,7 +699,7 @@ describe("endAll()", () => {
   test("endAll() ends every stream normally after what was queued", async () => {
     const d = dispatcher();
     const subs = [subscribe(d), subscribe(d)];
-    publishMany(d, 2);
+    publishEach(d, 2);
     expect(d.endAll()).toBe(2);
     for (const { reader } of subs) {
       const chunks = await reader.toEnd();
@@ -663,9 +725,9 @@ describe("endAll()", () => {
   test("a reconnect after endAll() resumes from its Last-Event-ID", async () => {
     const d = dispatcher();
     d.subscribe();
-    publishMany(d, 3);
+    publishEach(d, 3);
     d.endAll();
-    publishMany(d, 2);
+    publishEach(d, 2);
     const again = subscribe(d, { lastEventId: "3" });
     expect(eventIds(await again.reader.chunk())).toEqual([4, 5]);
   });
@@ -701,9 +763,9 @@ describe("stats()", () => {
 
   test("replayBuffered grows with each event up to the replay limit", () => {
     const d = dispatcher({ replayLimit: 3 });
-    publishMany(d, 2);
+    publishEach(d, 2);
     expect(d.stats().replayBuffered).toBe(2);
-    publishMany(d, 5);
+    publishEach(d, 5);
     expect(d.stats()).toMatchObject({ replayBuffered: 3, published: 7, lastEventId: 7 });
   });
 
