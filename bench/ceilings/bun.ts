@@ -1,16 +1,21 @@
 /**
- * The raw ceiling on Bun: Bun.serve with a plain ReadableStream per client, no framework. The events of
- * one publish are encoded once, together, and the same Uint8Array is enqueued to every stream. Same bench surface as
- * bench/ceilings/node.ts. `idleTimeout: 0`: Bun closes connections quiet for 10 s by default
+ * The raw ceiling on Bun: Bun.serve with a plain ReadableStream per client, no framework. The events
+ * published in one turn of the event loop are encoded once, into one Uint8Array, and enqueued to every
+ * stream when the turn ends (bench/surface.ts `perTurn`). The bench's surface (bench/surface.ts), as
+ * every subject. `idleTimeout: 0`: Bun closes connections quiet for 10 s by default
  * (oven-sh/bun#27479), idle streams included.
  */
-const observe = (type: string, fields: Record<string, unknown>) => console.log(JSON.stringify({ t: performance.now(), type, ...fields }));
+import { collectGarbage, encodePublish, exitOnSignals, HOST, listening, memory, observe, perTurn, PORT, type PublishBody } from "../surface.ts";
+
 const encoder = new TextEncoder();
 const OPENING = encoder.encode("retry: 2000\n\n");
 const HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" };
 const clients = new Map<number, ReadableStreamDefaultController<Uint8Array>>();
 let nextSub = 1;
 let lastId = 0;
+const broadcast = perTurn((chunk) => {
+  for (const client of clients.values()) client.enqueue(chunk);
+});
 
 function events(): Response {
   const sub = nextSub++;
@@ -28,33 +33,21 @@ function events(): Response {
   return new Response(stream, { headers: HEADERS });
 }
 
+exitOnSignals();
 const server = Bun.serve({
-  hostname: process.env.HOST ?? "127.0.0.1",
-  port: Number(process.env.PORT ?? 0),
+  hostname: HOST,
+  port: PORT,
   idleTimeout: 0,
   async fetch(request) {
     const path = new URL(request.url).pathname;
     if (request.method === "GET" && path === "/events") return events();
     if (request.method === "POST" && path === "/control/publish") {
-      const body = (await request.json()) as { data?: string; size?: number; count?: number };
-      const data = body.data ?? "x".repeat(body.size ?? 0);
-      // One shared chunk for the whole publish: the batched write a raw server would do (the node:http
-      // ceiling gets the same from Node's own write batching).
-      let text = "";
-      for (let i = 0; i < (body.count ?? 1); i++) text += `id: ${++lastId}\ndata: ${data}\n\n`;
-      const bytes = encoder.encode(text);
-      for (const client of clients.values()) client.enqueue(bytes);
+      broadcast(encoder.encode(encodePublish((await request.json()) as PublishBody, () => ++lastId)));
       return Response.json({ id: lastId, subscribers: clients.size });
     }
-    if (request.method === "POST" && path === "/control/gc") {
-      Bun.gc(true);
-      return Response.json({ collected: true, memory: process.memoryUsage() });
-    }
-    if (request.method === "GET" && path === "/stats") return Response.json({ subscribers: clients.size, memory: process.memoryUsage() });
+    if (request.method === "POST" && path === "/control/gc") return Response.json({ collected: collectGarbage(), memory: memory() });
+    if (request.method === "GET" && path === "/stats") return Response.json({ subscribers: clients.size, memory: memory() });
     return new Response(null, { status: 404 });
   },
 });
-
-process.on("SIGTERM", () => process.exit(0));
-process.on("SIGINT", () => process.exit(0));
-observe("listening", { port: server.port, runtime: "bun", runtimeVersion: Bun.version, server: "Bun.serve (raw ceiling)", pid: process.pid });
+listening(server.port!, "bun", Bun.version, "Bun.serve (raw ceiling)");

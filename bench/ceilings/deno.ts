@@ -1,31 +1,27 @@
 /**
  * The raw ceiling on Deno: Deno.serve with a plain ReadableStream per client, no framework. The events
- * of one publish are encoded once, together, and the same Uint8Array is enqueued to every stream. Same bench surface as
- * bench/ceilings/node.ts. The request's abort signal is not read (denoland/deno#27005: with legacy
- * abort it warns on stderr); the stream's cancel() tells of a disconnect.
+ * published in one turn of the event loop are encoded once, into one Uint8Array, and enqueued to every
+ * stream when the turn ends (bench/surface.ts `perTurn`). The bench's surface (bench/surface.ts), as
+ * every subject. The request's abort signal is not read (denoland/deno#27005: with legacy abort it
+ * warns on stderr); the stream's cancel() tells of a disconnect.
  */
+import { collectGarbage, encodePublish, exitOnSignals, HOST, listening, memory, observe, perTurn, PORT, type PublishBody } from "../surface.ts";
 
 /** The little of Deno's API used here (the project type-checks with Node's and Bun's types). */
 declare const Deno: {
-  pid: number;
   version: { deno: string };
-  env: { get(name: string): string | undefined };
-  memoryUsage(): { rss: number; heapUsed: number };
-  addSignalListener(signal: "SIGINT" | "SIGTERM", handler: () => void): void;
-  exit(code: number): never;
-  serve(
-    options: { hostname: string; port: number; onListen(address: { port: number }): void },
-    handler: (request: Request) => Response | Promise<Response>,
-  ): unknown;
+  serve(options: { hostname: string; port: number; onListen(address: { port: number }): void }, handler: (request: Request) => Response | Promise<Response>): unknown;
 };
 
-const observe = (type: string, fields: Record<string, unknown>) => console.log(JSON.stringify({ t: performance.now(), type, ...fields }));
 const encoder = new TextEncoder();
 const OPENING = encoder.encode("retry: 2000\n\n");
 const HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" };
 const clients = new Map<number, ReadableStreamDefaultController<Uint8Array>>();
 let nextSub = 1;
 let lastId = 0;
+const broadcast = perTurn((chunk) => {
+  for (const client of clients.values()) client.enqueue(chunk);
+});
 
 function events(): Response {
   const sub = nextSub++;
@@ -47,33 +43,13 @@ async function handle(request: Request): Promise<Response> {
   const path = new URL(request.url).pathname;
   if (request.method === "GET" && path === "/events") return events();
   if (request.method === "POST" && path === "/control/publish") {
-    const body = (await request.json()) as { data?: string; size?: number; count?: number };
-    const data = body.data ?? "x".repeat(body.size ?? 0);
-    // One shared chunk for the whole publish: the batched write a raw server would do (the node:http
-    // ceiling gets the same from Node's own write batching).
-    let text = "";
-    for (let i = 0; i < (body.count ?? 1); i++) text += `id: ${++lastId}\ndata: ${data}\n\n`;
-    const bytes = encoder.encode(text);
-    for (const client of clients.values()) client.enqueue(bytes);
+    broadcast(encoder.encode(encodePublish((await request.json()) as PublishBody, () => ++lastId)));
     return Response.json({ id: lastId, subscribers: clients.size });
   }
-  if (request.method === "POST" && path === "/control/gc") {
-    const gc = (globalThis as { gc?: () => void }).gc;
-    gc?.();
-    return Response.json({ collected: gc !== undefined, memory: Deno.memoryUsage() });
-  }
-  if (request.method === "GET" && path === "/stats") return Response.json({ subscribers: clients.size, memory: Deno.memoryUsage() });
+  if (request.method === "POST" && path === "/control/gc") return Response.json({ collected: collectGarbage(), memory: memory() });
+  if (request.method === "GET" && path === "/stats") return Response.json({ subscribers: clients.size, memory: memory() });
   return new Response(null, { status: 404 });
 }
 
-Deno.addSignalListener("SIGTERM", () => Deno.exit(0));
-Deno.addSignalListener("SIGINT", () => Deno.exit(0));
-Deno.serve(
-  {
-    hostname: Deno.env.get("HOST") ?? "127.0.0.1",
-    port: Number(Deno.env.get("PORT") ?? 0),
-    onListen: ({ port }) =>
-      observe("listening", { port, runtime: "deno", runtimeVersion: Deno.version.deno, server: "Deno.serve (raw ceiling)", pid: Deno.pid }),
-  },
-  handle,
-);
+exitOnSignals();
+Deno.serve({ hostname: HOST, port: PORT, onListen: ({ port }) => listening(port, "deno", Deno.version.deno, "Deno.serve (raw ceiling)") }, handle);
