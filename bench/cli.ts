@@ -11,7 +11,7 @@ import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { onCleanup, runCommand, UsageError } from "../suite/harness/command.ts";
 import { RUNS_DIR } from "../suite/harness/run-files.ts";
-import { ClientPool } from "./client-pool.ts";
+import { ClientPool, type ClientRuntime } from "./client-pool.ts";
 import { machineInfo } from "../suite/harness/machine.ts";
 import { versions } from "./versions.ts";
 import { detectPlacement, pinSelf } from "./placement.ts";
@@ -29,6 +29,9 @@ const USAGE = `usage: ./run-test.sh bench <target>... [options]
   --out FILE       where the results go (default runs/bench.json; ./run-test.sh publish copies it to results/)
   --no-ceilings    skip the raw ceilings (no ratios to them)
   --peers LIST     the peers to run, comma-separated, or none (default: all of ${PEER_NAMES.join(", ")})
+  --client-runtime bun|node
+                   what the load clients run on (default bun: cheaper per socket read than node,
+                   so that the server, not the clients, runs out of CPU first)
 
 Each target runs next to the peers of its runtime (bench/peers/) and its runtime's raw ceiling
 (bench/ceilings/). Server and load clients run on separate cores where taskset allows.
@@ -52,6 +55,12 @@ function peersOption(value: string | undefined): string[] {
   return names;
 }
 
+function clientRuntimeOption(value: string | undefined): ClientRuntime {
+  if (value === undefined) return "bun";
+  if (value === "bun" || value === "node") return value;
+  throw new UsageError(`--client-runtime: expected bun or node, got ${JSON.stringify(value)}`);
+}
+
 async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
@@ -65,6 +74,7 @@ async function main(argv: string[]): Promise<number> {
         out: { type: "string" },
         "no-ceilings": { type: "boolean" },
         peers: { type: "string" },
+        "client-runtime": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -78,7 +88,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (positionals.length === 0) throw new UsageError("expected at least one target, e.g. ./run-test.sh bench node deno bun");
   const placement = detectPlacement();
-  const settings = settingsFor(values.quick ? "quick" : "full", positiveInteger("--clients", values.clients, 1000), placement.openFiles.hard);
+  const settings = settingsFor(values.quick ? "quick" : "full", positiveInteger("--clients", values.clients, 1000), placement.openFiles.hard, clientRuntimeOption(values["client-runtime"]));
   settings.repeats = positiveInteger("--repeats", values.repeats, settings.repeats);
   const subjects = subjectsFor(positionals, { ceilings: !values["no-ceilings"], peers: peersOption(values.peers) });
   const out = values.out ?? join(RUNS_DIR, "bench.json");
@@ -89,11 +99,11 @@ async function main(argv: string[]): Promise<number> {
   pinSelf(placement.clientCpus);
   console.log(
     `sse-compat bench (${settings.mode}): ${subjects.map((s) => s.id).join(", ")}; ${settings.clients} clients, ` +
-      `${settings.clientProcesses} client processes; ` +
+      `${settings.clientProcesses} client processes on ${settings.clientRuntime}; ` +
       (placement.serverCpus ? `server on CPU ${placement.serverCpus}, clients on CPU ${placement.clientCpus}` : `no pinning (${placement.note})`) +
       `; load average ${atStart.loadAverage.join(" ")}`,
   );
-  const pool = await ClientPool.start(settings.clientProcesses, placement.clientCpus);
+  const pool = await ClientPool.start(settings.clientProcesses, settings.clientRuntime, placement.clientCpus);
   const removeCleanup = onCleanup(() => void pool.stop());
 
   const results: SubjectResult[] = [];
@@ -121,7 +131,7 @@ async function main(argv: string[]): Promise<number> {
     settings,
     placement,
     machine: { atStart, loadAverageAtEnd: machineInfo().loadAverage },
-    versions: versions(),
+    versions: versions(settings.clientRuntime),
     metrics: metrics.map(({ value: _value, ...rest }) => rest),
     subjects: results,
     comparisons,

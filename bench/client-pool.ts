@@ -5,11 +5,26 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
-import { ROOT } from "../suite/harness/targets.ts";
+import { ROOT, runtimeBinary } from "../suite/harness/targets.ts";
 import { withTimeout } from "../suite/harness/wait.ts";
 import { mergeHistograms, type Histogram } from "./histogram.ts";
 import { placedCommand } from "./placement.ts";
+import { CONNECTIONS_PER_CLIENT_PROCESS } from "./settings.ts";
 import type { ChurnResult, CollectResult, OpenResult, Reply, Request, StatusResult } from "./protocol.ts";
+
+/**
+ * The runtime the load clients run on. Bun by default: on Node each socket's read costs the client
+ * more than the server's write costs the server (a quick bench on 2026-12-01: at 3.2M deliveries/s
+ * offered the node clients used 0.92 cores against Bun's raw ceiling's 0.70, and the fan-out ended
+ * "limited by client"; with the clients on Bun the same target ended "limited by server"). Node stays
+ * available (`--client-runtime node`) to compare.
+ */
+export type ClientRuntime = "bun" | "node";
+
+export function clientCommand(runtime: ClientRuntime): string[] {
+  const program = runtime === "bun" ? runtimeBinary("bun") : process.execPath;
+  return [program, join(ROOT, "bench", "load-client.ts")];
+}
 
 /** Margin on top of an operation's own bound, for the IPC round trip. */
 const IPC_MARGIN_MS = 5000;
@@ -22,8 +37,8 @@ class ClientProcess {
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   private readonly started: Promise<unknown>;
 
-  constructor(cpus: string | null) {
-    const [program, ...args] = placedCommand([process.execPath, join(ROOT, "bench", "load-client.ts")], cpus);
+  constructor(runtime: ClientRuntime, cpus: string | null) {
+    const [program, ...args] = placedCommand(clientCommand(runtime), cpus);
     this.child = spawn(program!, args, { cwd: ROOT, detached: true, stdio: ["ignore", "ignore", "pipe", "ipc"] });
     this.child.stderr!.setEncoding("utf8");
     this.child.stderr!.on("data", (text: string) => (this.stderr = (this.stderr + text).slice(-4000)));
@@ -85,6 +100,16 @@ function addErrors(into: Record<string, number>, from: Record<string, number>): 
   for (const [key, count] of Object.entries(from)) into[key] = (into[key] ?? 0) + count;
 }
 
+/**
+ * `total` connections placed on the processes in order, each holding up to `perProcess`: on one
+ * client core one process with every connection costs less per delivery than two with half each
+ * (one event loop, fuller reads per wake-up; bench runs of 2026-12-01), so a second process opens
+ * only when the first is full.
+ */
+function fill(total: number, parts: number, perProcess: number): number[] {
+  return Array.from({ length: parts }, (_, i) => Math.max(0, Math.min(perProcess, total - i * perProcess)));
+}
+
 /** Splits `total` into `parts` near-equal integers. */
 function split(total: number, parts: number): number[] {
   return Array.from({ length: parts }, (_, i) => Math.floor(total / parts) + (i < total % parts ? 1 : 0));
@@ -100,8 +125,8 @@ export class ClientPool {
     this.liveCounts = processes.map(() => 0);
   }
 
-  static async start(count: number, cpus: string | null): Promise<ClientPool> {
-    const pool = new ClientPool(Array.from({ length: count }, () => new ClientProcess(cpus)));
+  static async start(count: number, runtime: ClientRuntime, cpus: string | null): Promise<ClientPool> {
+    const pool = new ClientPool(Array.from({ length: count }, () => new ClientProcess(runtime, cpus)));
     try {
       await Promise.all(pool.processes.map((p) => p.ready(15_000)));
       await pool.syncClocks();
@@ -137,16 +162,17 @@ export class ClientPool {
     }
   }
 
-  /** Opens `total` more connections, spread so that the processes stay balanced. */
+  /** Opens `total` more connections, on the first processes first (`fill`). */
   async open(port: number, path: string, total: number, options: { concurrency: number; timeoutMs: number; deadlineMs: number }): Promise<OpenResult> {
-    const target = split(this.live + total, this.size);
+    const target = fill(this.live + total, this.size, CONNECTIONS_PER_CLIENT_PROCESS);
     const shares = target.map((want, i) => Math.max(0, want - this.liveCounts[i]!));
+    const opening = shares.filter((n) => n > 0).length;
     const results = await Promise.all(
       this.processes.map((p, i) =>
         shares[i] === 0
           ? Promise.resolve({ opened: 0, failed: 0, errors: {}, live: this.liveCounts[i]! })
           : p.request<OpenResult>(
-              { op: "open", port, path, count: shares[i]!, concurrency: Math.max(1, Math.floor(options.concurrency / this.size)), timeoutMs: options.timeoutMs },
+              { op: "open", port, path, count: shares[i]!, concurrency: Math.max(1, Math.floor(options.concurrency / opening)), timeoutMs: options.timeoutMs },
               options.deadlineMs + IPC_MARGIN_MS,
             ),
       ),
@@ -159,9 +185,10 @@ export class ClientPool {
     return { opened: results.reduce((a, r) => a + r.opened, 0), failed: results.reduce((a, r) => a + r.failed, 0), errors, live: this.live };
   }
 
-  /** Closes `count` connections (all when omitted), spread over the processes. */
+  /** Closes `count` connections (all when omitted), from the last processes first, so that `fill` still holds. */
   async close(count?: number): Promise<void> {
-    const shares = count === undefined ? this.processes.map(() => undefined) : split(count, this.size);
+    const target = count === undefined ? null : fill(Math.max(0, this.live - count), this.size, CONNECTIONS_PER_CLIENT_PROCESS);
+    const shares = target === null ? this.processes.map(() => undefined) : target.map((keep, i) => Math.max(0, this.liveCounts[i]! - keep));
     const results = await Promise.all(this.processes.map((p, i) => p.request<{ live: number }>({ op: "close", count: shares[i] }, 10_000)));
     results.forEach((r, i) => (this.liveCounts[i] = r.live));
   }

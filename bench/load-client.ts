@@ -70,7 +70,7 @@ class Connection {
         this.settled = true;
         this.settle(null);
       },
-      onEvent: (sentUs, eventStep, at) => this.onEvent(sentUs, eventStep, at),
+      onEvents: (sentUs, eventStep, at, count) => this.onEvents(sentUs, eventStep, at, count),
       onEnd: (reason) => this.onServerEnd(reason),
     });
     // onread into one shared buffer: no allocation and no stream machinery per read, which is most
@@ -112,20 +112,22 @@ class Connection {
     this.socket.destroy();
   }
 
-  private onEvent(sentUs: number, eventStep: number, at: number): void {
+  private onEvents(sentUs: number, eventStep: number, at: number, count: number): void {
     if (eventStep !== step.id) {
-      step.stale++;
+      step.stale += count;
       return;
     }
     const latencyUs = (at - offsetMs) * 1000 - sentUs;
-    step.histogram.recordValue(latencyUs < 1 ? 1 : Math.round(latencyUs));
-    step.received++;
+    step.histogram.recordValueWithCount(latencyUs < 1 ? 1 : Math.round(latencyUs), count);
+    step.received += count;
     if (step.lastArrival === null || at > step.lastArrival) step.lastArrival = at;
     if (this.stepId !== eventStep) {
       this.stepId = eventStep;
       this.count = 0;
     }
-    if (++this.count === step.expected) {
+    const before = this.count;
+    this.count += count;
+    if (before < step.expected && this.count >= step.expected) {
       step.completeConnections++;
       step.onProgress?.();
     }

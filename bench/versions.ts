@@ -2,10 +2,13 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { pinnedVersion } from "../suite/harness/runtime-versions.ts";
 import { libraryVersions, ROOT } from "../suite/harness/targets.ts";
+import type { ClientRuntime } from "./client-pool.ts";
 
-export function versions(): Record<string, string> {
-  const all: Record<string, string> = { coordinatorNode: process.versions.node, ...libraryVersions() };
+export function versions(clientRuntime: ClientRuntime): Record<string, string> {
+  const client = clientRuntime === "bun" ? `bun ${pinnedVersion("bun") ?? "unknown"}` : `node ${process.versions.node}`;
+  const all: Record<string, string> = { coordinatorNode: process.versions.node, loadClients: client, ...libraryVersions() };
   try {
     all["hdr-histogram-js"] = JSON.parse(readFileSync(join(ROOT, "node_modules", "hdr-histogram-js", "package.json"), "utf8")).version;
   } catch {
