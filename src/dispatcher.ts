@@ -4,9 +4,9 @@
  * - `publish()` encodes an event once; every subscriber receives the same bytes.
  * - Each subscriber's stream is pull-driven: bytes wait in the subscriber's own queue until the runtime
  *   asks for more, and everything waiting is handed over as one chunk (one write). A stream whose
- *   runtime is already waiting gets what the current turn of the event loop published in one chunk at
- *   the turn's end (`setImmediate`), not a chunk per event: one write per client per turn however
- *   many publishes the turn held (issue 16). The queue is bounded in bytes; on overflow the declared
+ *   runtime is already waiting gets its bytes at once (a microtask), but at most once per turn of the
+ *   event loop: what later publishes of the same turn add goes out when the turn ends, in one chunk
+ *   (`scheduleFlush`, issue 16). The queue is bounded in bytes; on overflow the declared
  *   policy applies (see `OverflowPolicy`). Fan-out never awaits a client, so one slow client cannot
  *   hold up the others.
  * - A subscription ends on whichever the runtime delivers first: the request's abort signal or the
@@ -238,8 +238,10 @@ export class EventDispatcher {
   private lastId = 0;
   private heartbeatSubscribers = 0;
   private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
-  /** Subscribers whose waiting reader gets this turn's bytes when the turn ends. */
+  /** Subscribers whose waiting reader gets the bytes published for them at the next flush. */
   private ready: Subscriber[] = [];
+  /** A flush ran in this turn: the next waits for the turn's end (scheduleFlush). */
+  private flushedInTurn = false;
   private closed = false;
   private readonly counters = {
     published: 0,
@@ -319,7 +321,7 @@ export class EventDispatcher {
         ...(s.active ? {} : { afterEnd: true }),
       });
       this.end(s, "cancel");
-    }, (s) => this.flushAtTurnEnd(s));
+    }, (s) => this.scheduleFlush(s));
 
     if (options.openWithRetry ?? true) sub.deliverUnbounded(encodeText(formatRetry(this.retryMs) + "\n"));
     const replay = this.replayFor(options.lastEventId);
@@ -394,14 +396,33 @@ export class EventDispatcher {
     };
   }
 
-  private flushAtTurnEnd(sub: Subscriber): void {
-    if (this.ready.push(sub) === 1) setImmediate(() => this.flushReady());
+  /**
+   * Hands `sub`'s bytes to its waiting reader: in a microtask, so that an event leaves in the turn
+   * that published it, once per turn; what later turns of a busy loop publish before the turn ends
+   * waits for its end (a timer), so that a server behind on its work writes once per client per turn
+   * however many publishes it is catching up on. On Node, flushing every publish at once kept the
+   * node target at p50 126-145 ms where the raw ceiling had 11 ms (1,000 clients x 100 publishes/s,
+   * bench --quick, 2026-12-01); flushing only at the turn's end delayed HTTP/2 streams instead: on
+   * Deno 2.9.6 the first event on a session shared with its publish request by 42-46 ms, on Bun
+   * 1.4.5 everything (below).
+   */
+  private scheduleFlush(sub: Subscriber): void {
+    if (this.ready.push(sub) > 1 || this.flushedInTurn) return;
+    queueMicrotask(() => this.flushReady());
   }
 
   private flushReady(): void {
     const ready = this.ready;
     this.ready = [];
     for (const sub of ready) sub.flushIfWaiting();
+    if (this.flushedInTurn) return;
+    this.flushedInTurn = true;
+    // A timer, not setImmediate: Bun 1.4.5's HTTP/2 (Bun.serve http2: true) leaves what a
+    // setImmediate callback enqueues unsent until its next I/O (145-252 ms in a probe, 2026-12-01).
+    setTimeout(() => {
+      this.flushedInTurn = false;
+      if (this.ready.length > 0) this.flushReady();
+    }, 0);
   }
 
   private deliver(sub: Subscriber, bytes: Uint8Array): void {

@@ -128,13 +128,28 @@ describe("pull-driven coalescing", () => {
     expect(chunk).toBe(["id: 1\nevent: tick\ndata: x\n\n", "id: 2\nevent: tick\ndata: x\n\n", "id: 3\nevent: tick\ndata: x\n\n"].join(""));
   });
 
-  test("events published in one turn reach a waiting reader as one chunk, at the turn's end", async () => {
+  test("events published together reach a waiting reader as one chunk", async () => {
     const d = dispatcher();
     const { reader } = subscribe(d);
     await reader.chunk();
     const pending = reader.next();
     publishEach(d, 3);
     expect(eventIds(text((await pending).value!))).toEqual([1, 2, 3]);
+  });
+
+  test("after a flush, what the rest of the turn publishes waits for the turn's end, in one chunk", async () => {
+    const d = dispatcher();
+    const { reader } = subscribe(d);
+    await reader.chunk();
+    const first = reader.next();
+    d.publish({ data: "a" });
+    expect(eventIds((await first).value!)).toEqual([1]);
+    // Still in the turn of the first flush (only microtasks have run): "b" is held, so "c" joins it.
+    const second = reader.next();
+    d.publish({ data: "b" });
+    await Promise.resolve();
+    d.publish({ data: "c" });
+    expect(eventIds((await second).value!)).toEqual([2, 3]);
   });
 
   test("the opening retry: and events published before the first read share one chunk", async () => {
@@ -437,8 +452,8 @@ describe("replay after Last-Event-ID", () => {
 
 describe("heartbeat", () => {
   beforeEach(() => {
-    // The interval is faked; setImmediate stays real: the dispatcher hands a waiting reader its bytes at the turn's end.
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
+    // Only the heartbeat's interval is faked: the dispatcher's flush timer (scheduleFlush) stays real.
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
   });
   afterEach(() => {
     vi.useRealTimers();
