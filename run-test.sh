@@ -17,6 +17,9 @@ usage: ./run-test.sh <command>
                                                results/ and build COMPATIBILITY.md, results/compat.json
                                                and results/report.html from them
   ./run-test.sh compare [<target>...]          compare the newest runs with expectations/<target>.json
+  ./run-test.sh <target>... --shard i/n        run the i-th of n pieces of the run (runs/<target>.shard-i-of-n.json)
+  ./run-test.sh merge DIR...                   join the shard files in the folders into whole runs (runs/)
+  ./run-test.sh diff DIR_A DIR_B [<target>...] the statuses that differ between the runs of two folders
   ./run-test.sh catalogue                      write CHECKS.md from the check registry
   ./run-test.sh serve <target>                 serve the demo on http://localhost:8080 (PORT to change)
   ./run-test.sh matrix <target> <version>...   the suite on several versions of a runtime, then a table of
@@ -81,6 +84,12 @@ case "${1:-}" in
   compare )
     ensure_installed
     exec "$NODE" suite/commands/compare-expectations.ts "${@:2}" ;;
+  merge )
+    ensure_installed
+    exec "$NODE" suite/commands/merge.ts "${@:2}" ;;
+  diff )
+    ensure_installed
+    exec "$NODE" suite/commands/diff.ts "${@:2}" ;;
   catalogue )
     ensure_installed
     exec "$NODE" suite/commands/catalogue.ts "${@:2}" ;;

@@ -4,6 +4,9 @@
  * (runs/<target>.partial.json for a subset). It publishes nothing: `./run-test.sh publish` does.
  * Exit 0: every check passed; 1: some did not; 2: the suite could not run.
  *
+ * `--shard i/n` runs the i-th of n pieces of the run (suite/shards/shard.ts), writing
+ * runs/<target>.shard-i-of-n.json; `./run-test.sh merge` joins the pieces into whole runs.
+ *
  * `--print-command <target>` prints the command that starts the target (NUL-separated) for
  * `./run-test.sh serve`, which `exec`s it so that Ctrl-C reaches the runtime itself.
  */
@@ -15,6 +18,7 @@ import { runTarget, type TargetResults } from "../harness/runner.ts";
 import { resolveTarget, TARGET_NAMES, type Target } from "../harness/targets.ts";
 import { TARGETS_DIR } from "../harness/target-files.ts";
 import { resultLine } from "./result-line.ts";
+import { parseShard, shardCells, shardLabel, type Shard } from "../shards/shard.ts";
 
 interface RunOptions {
   checks: Check[];
@@ -22,14 +26,18 @@ interface RunOptions {
   partial: boolean;
   concurrency: number;
   out?: string;
+  /** A piece of a split run, and every check of the whole run. */
+  shard?: { shard: Shard; allChecks: readonly Check[] };
 }
 
 /** Runs the checks on one target, prints a line per check and writes its run file. */
 async function runAndWrite(target: Target, options: RunOptions): Promise<TargetResults> {
-  console.log(`sse-compat: ${options.checks.length} checks on ${target.id} (${target.runtime}${target.runtimeVersion ? ` ${target.runtimeVersion}` : ""}, ${target.server}, ${target.framework})`);
+  const piece = options.shard ? ` (shard ${shardLabel(options.shard.shard)}: ${options.checks.length} of ${options.shard.allChecks.length})` : "";
+  console.log(`sse-compat: ${options.checks.length} checks on ${target.id}${piece} (${target.runtime}${target.runtimeVersion ? ` ${target.runtimeVersion}` : ""}, ${target.server}, ${target.framework})`);
   const output = await runTarget(target, options.checks, { concurrency: options.concurrency, onResult: (r) => console.log(resultLine(r)) });
-  // A subset (--only) goes to its own file: it must not replace the full run the table is made from.
-  const file = writeRun(output, { partial: options.partial, ...(options.out ? { file: options.out } : {}) });
+  if (options.shard) output.run.shard = { ...options.shard.shard, checks: options.shard.allChecks.map((c) => c.id) };
+  // A subset (--only) or a shard goes to its own file: it must not replace the full run the table is made from.
+  const file = writeRun(output, { partial: options.partial, ...(options.shard ? { shard: options.shard.shard } : {}), ...(options.out ? { file: options.out } : {}) });
   const count = (status: string) => output.checks.filter((r) => r.status === status).length;
   const notPassed = ["fail", "timeout", "error", "skip"].map((s) => `${count(s)} ${s}`).join(", ");
   console.log(`${target.id}: wall time ${(output.wallMs / 1000).toFixed(1)} s; ${notPassed}; results in ${file}`);
@@ -48,6 +56,7 @@ async function main(argv: string[]): Promise<number> {
         concurrency: { type: "string" },
         browsers: { type: "string" },
         out: { type: "string" },
+        shard: { type: "string" },
       },
     });
   } catch (error) {
@@ -70,19 +79,26 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (values.out && targets.length !== 1) throw new UsageError("--out takes one target");
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+  if (shard && values.out) throw new UsageError("--shard writes one file per target and shard: it takes no --out");
 
   const concurrency = concurrencyOption(values.concurrency);
   const checks = checksOption(values.only, browsersOption(values.browsers));
 
   const startedAt = performance.now();
+  const partial = values.only !== undefined || values.browsers !== undefined;
+  const pieces = shard ? shardCells(targets, checks, shard) : targets.map((target) => ({ target, checks }));
   const runs: TargetResults[] = [];
-  for (const target of targets) runs.push(await runAndWrite(target, { checks, concurrency, out: values.out, partial: values.only !== undefined || values.browsers !== undefined }));
+  for (const piece of pieces) {
+    runs.push(await runAndWrite(piece.target, { checks: piece.checks, concurrency, out: values.out, partial, ...(shard ? { shard: { shard, allChecks: checks } } : {}) }));
+  }
   const all = runs.flatMap((r) => r.checks);
   const passed = all.filter((r) => r.status === "pass").length;
   const skipped = all.filter((r) => r.status === "skip").length;
   const failed = all.length - passed - skipped;
 
-  if (!values.only) console.log("publish the table from these runs with ./run-test.sh publish");
+  if (shard) console.log(`shard ${shardLabel(shard)} done: join the ${shard.total} shards' run folders with ./run-test.sh merge DIR...`);
+  else if (!values.only) console.log("publish the table from these runs with ./run-test.sh publish");
   if (targets.length > 1) console.log(`wall time ${((performance.now() - startedAt) / 1000).toFixed(1)} s for ${targets.length} targets`);
   console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
   return failed === 0 ? 0 : 1;
@@ -90,5 +106,5 @@ async function main(argv: string[]): Promise<number> {
 
 runCommand(main, {
   name: "run-test.sh",
-  usage: "usage: ./run-test.sh <target>[@version]... | all [--only PATTERN]... [--browsers chromium,firefox,webkit] (see ./run-test.sh --help)",
+  usage: "usage: ./run-test.sh <target>[@version]... | all [--only PATTERN]... [--browsers chromium,firefox,webkit] [--shard i/n] (see ./run-test.sh --help)",
 });

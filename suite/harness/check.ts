@@ -72,6 +72,8 @@ export interface CheckResult {
   figure?: Figure;
   evidence: Record<string, unknown>;
   durationMs: number;
+  /** In a merged run: the shard, machine and suite commit this check ran on. */
+  ranOn?: { shard: number; hostname: string; suiteCommit: string };
 }
 
 export interface CheckContext {

@@ -5,6 +5,7 @@
  *
  *   runs/<target>.json            the newest full run of a target (`bun`, `bun@1.1.26`, `deno+no-legacy-abort`)
  *   runs/<target>.partial.json    the newest subset (--only): never published
+ *   runs/<target>.shard-2-of-8.json  one shard of a split run (--shard 2/8): `merge` joins them into <target>.json
  *   runs/matrix-<target>.md|json  the newest version matrix; runs/bisect-<target>@<check>.json, bisect logs
  *   runs/bench.json               the newest benchmark
  */
@@ -22,17 +23,32 @@ export class ResultsMissingError extends Error {
   override name = "ResultsMissingError";
 }
 
-/** The file name of a target's run: `bun@1.1.26.json`, `bun.partial.json` for a subset. */
-export function runFileName(target: string, partial = false): string {
-  return `${target.replace(/[^a-zA-Z0-9@+._-]/g, "_")}${partial ? ".partial" : ""}.json`;
+export interface RunFileKind {
+  /** A subset (--only). */
+  partial?: boolean;
+  /** One shard of a split run (--shard). */
+  shard?: { index: number; total: number };
 }
 
-export function runFile(target: string, options: { partial?: boolean; dir?: string } = {}): string {
-  return join(options.dir ?? RUNS_DIR, runFileName(target, options.partial));
+/** The file name of a target's run: `bun@1.1.26.json`, `bun.partial.json` for a subset, `bun.shard-2-of-8.json` for a shard. */
+export function runFileName(target: string, kind: RunFileKind | boolean = {}): string {
+  const { partial, shard } = typeof kind === "boolean" ? { partial: kind, shard: undefined } : kind;
+  const suffix = shard ? `.shard-${shard.index}-of-${shard.total}` : partial ? ".partial" : "";
+  return `${target.replace(/[^a-zA-Z0-9@+._-]/g, "_")}${suffix}.json`;
+}
+
+/** A shard's file name, parsed: the target's file stem and the shard; null for any other file. */
+export function parseShardFileName(name: string): { stem: string; index: number; total: number } | null {
+  const match = /^(.+)\.shard-(\d+)-of-(\d+)\.json$/.exec(name);
+  return match ? { stem: match[1]!, index: Number(match[2]), total: Number(match[3]) } : null;
+}
+
+export function runFile(target: string, options: RunFileKind & { dir?: string } = {}): string {
+  return join(options.dir ?? RUNS_DIR, runFileName(target, options));
 }
 
 /** Writes a run where its name says (or to `file`); returns the path. */
-export function writeRun(results: TargetResults, options: { partial?: boolean; dir?: string; file?: string } = {}): string {
+export function writeRun(results: TargetResults, options: RunFileKind & { dir?: string; file?: string } = {}): string {
   const file = options.file ?? runFile(results.run.target, options);
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify(results, null, 2) + "\n");

@@ -35,6 +35,10 @@ export interface RunInfo {
   targetFile?: string;
   libraries: Record<string, string>;
   suiteCommit: string;
+  /** The piece of a split run (--shard) this file holds, and every check of the whole run; absent for a whole run. */
+  shard?: { index: number; total: number; checks: string[] };
+  /** A merged run (`./run-test.sh merge`): where each shard ran; each check says its shard in `ranOn`. */
+  shards?: ShardOrigin[];
   harnessNode: string;
   environment: {
     scrubbedForServers: string[];
@@ -43,6 +47,16 @@ export interface RunInfo {
     /** The harness's own signal dispositions: its children start with the defaults all the same (libuv resets them). */
     harnessSignals?: SignalDispositions | null;
   };
+}
+
+/** Where one shard of a merged run ran. */
+export interface ShardOrigin {
+  index: number;
+  total: number;
+  date: string;
+  hostname: string;
+  suiteCommit: string;
+  wallMs: number;
 }
 
 export interface TargetResults {

@@ -1,0 +1,40 @@
+/**
+ * `./run-test.sh diff DIR_A DIR_B [<target>...]`: the statuses that differ between the whole runs of
+ * two folders (results/ and runs/, two repeats of `all`, a merged split run and an unsplit one),
+ * target by target. Exit 0: the same statuses everywhere; 1: some differ; 2: nothing to compare.
+ */
+import { existsSync, readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { runCommand, UsageError } from "../harness/command.ts";
+import { parseShardFileName, readRun, runFileName } from "../harness/run-files.ts";
+import { formatChange, statusChanges } from "../harness/status-diff.ts";
+
+const USAGE = "usage: ./run-test.sh diff DIR_A DIR_B [<target>...]";
+
+/** Whole runs of a target only: no subsets, shards, matrices, bisect logs or bench. */
+const isWholeRun = (name: string) => name.endsWith(".json") && !name.endsWith(".partial.json") && parseShardFileName(name) === null && !/^(matrix-|bisect-|bench\.json$|compat\.json$)/.test(name);
+
+async function main(argv: string[]): Promise<number> {
+  const [a, b, ...targets] = argv;
+  if (!a || !b || a.startsWith("-") || b.startsWith("-")) throw new UsageError("expected two folders of runs");
+  const callerDir = process.env.SSE_CALLER_DIR ?? process.cwd();
+  const [dirA, dirB] = [resolve(callerDir, a), resolve(callerDir, b)];
+  for (const dir of [dirA, dirB]) if (!existsSync(dir)) throw new UsageError(`no folder ${dir}`);
+  const names = targets.length ? targets.map((t) => runFileName(t)) : readdirSync(dirA).filter(isWholeRun).filter((n) => existsSync(join(dirB, n)));
+  if (names.length === 0) throw new UsageError(`no run of the same target in both ${dirA} and ${dirB}`);
+  let cells = 0;
+  let differ = 0;
+  for (const name of names.sort()) {
+    const before = readRun(join(dirA, name));
+    const after = readRun(join(dirB, name));
+    const changes = statusChanges(before, after);
+    cells += new Set([...before.checks, ...after.checks].map((c) => c.id)).size;
+    differ += changes.length;
+    console.log(`${after.run.target}: ${changes.length ? `${changes.length} differ` : "same statuses"} (${before.run.date} -> ${after.run.date})`);
+    for (const change of changes) console.log(`  ${formatChange(change)}`);
+  }
+  console.log(`${names.length} targets, ${cells} cells compared, ${differ} differ`);
+  return differ === 0 ? 0 : 1;
+}
+
+runCommand(main, { name: "run-test.sh diff", usage: USAGE });
