@@ -27,6 +27,9 @@ usage: ./run-test.sh <command>
                                                the latest patch of each minor; --only; --report-only)
   ./run-test.sh bisect <target> <check> <a> <b> the first version between a and b where the check's
                                                status changes, in about log2 runs
+  ./run-test.sh watch [<target>...]            the suite on the newest published version of each runtime,
+                                               compared with the published table; every change with the
+                                               bisect command that pins it (exit 1 on a change)
   ./run-test.sh bench <target>... [--quick]    benchmark: fan-out, latency, memory, disconnect, churn,
                                                each beside the peers (what users write instead) and
                                                its runtime's raw ceiling (runs/bench.json)
@@ -99,6 +102,9 @@ case "${1:-}" in
   bisect )
     ensure_installed
     exec "$NODE" suite/commands/bisect.ts "${@:2}" ;;
+  watch )
+    ensure_installed
+    exec "$NODE" suite/commands/watch.ts "${@:2}" ;;
   bench )
     ensure_installed
     shift

@@ -9,16 +9,34 @@
  *   node suite/commands/matrix.ts bun --minors 1.1..1.4 --only 'disconnect.*'
  *   node suite/commands/matrix.ts bun --report-only          (the table again from the results present)
  *
+ * Progress: every result line says the version, the check, the time elapsed and an estimate of what
+ * is left. Resume: a version whose results are already in runs/ (same checks, same suite commit, a
+ * clean checkout) is taken from there instead of run again, so that an interrupted matrix goes on
+ * where it stopped; --fresh runs every version again.
+ *
  * Exit 0 when written, 2 when it could not run (unknown target or version, bad arguments).
  */
 import { parseArgs } from "node:util";
 import { checksOption, concurrencyOption, runCommand, UsageError } from "../harness/command.ts";
 import { buildMatrix, loadMatrixData, writeMatrix } from "../versions/matrix-report.ts";
 import { latestPatchOfEachMinor, nearest, publishedVersions, sortVersions, VersionSpecError } from "../versions/published.ts";
+import { existsSync } from "node:fs";
+import { readRun, runFile } from "../harness/run-files.ts";
+import { suiteCommit } from "../harness/runner.ts";
+import { MatrixProgress } from "../versions/progress.ts";
 import { runtimeOfTarget, runVersion } from "../versions/run-version.ts";
 import { resultLine } from "./result-line.ts";
 
-const USAGE = "usage: ./run-test.sh matrix <target> [<version>...] [--minors A..B] [--only PATTERN]... [--concurrency N] [--report-only]";
+const USAGE = "usage: ./run-test.sh matrix <target> [<version>...] [--minors A..B] [--only PATTERN]... [--concurrency N] [--fresh] [--report-only]";
+
+/** The results an interrupted matrix left for `version`, if they can stand for a new run: the same checks, at the same clean suite commit. */
+function earlierRun(target: string, version: string, checkIds: string[], partial: boolean, commit: string): string | null {
+  const file = runFile(`${target}@${version}`, { partial });
+  if (!existsSync(file) || commit.endsWith("+dirty") || commit === "unknown") return null;
+  const earlier = readRun(file);
+  if (earlier.run.suiteCommit !== commit || earlier.checks.map((c) => c.id).join("\n") !== checkIds.join("\n")) return null;
+  return earlier.run.date;
+}
 
 async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -31,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
         only: { type: "string", multiple: true },
         concurrency: { type: "string" },
         "report-only": { type: "boolean" },
+        fresh: { type: "boolean" },
       },
     });
   } catch (error) {
@@ -49,21 +68,35 @@ async function main(argv: string[]): Promise<number> {
     }
     versions = sortVersions([...requested, ...(values.minors ? latestPatchOfEachMinor(published, values.minors) : [])]);
     if (versions.length === 0) throw new UsageError("expected versions, --minors A..B, or --report-only");
-  } else if (requested.length || values.minors || values.only) {
-    throw new UsageError("--report-only takes no versions, --minors or --only");
+  } else if (requested.length || values.minors || values.only || values.fresh) {
+    throw new UsageError("--report-only takes no versions, --minors, --only or --fresh");
   }
   const concurrency = concurrencyOption(values.concurrency);
   const checks = checksOption(values.only);
 
   const startedAt = performance.now();
   if (versions.length) console.log(`sse-compat matrix: ${checks.length} checks on ${target} at ${versions.length} ${runtime} versions, one after another: ${versions.join(", ")}`);
+  const partial = values.only !== undefined;
+  const commit = suiteCommit();
+  const progress = new MatrixProgress(versions.length, checks.length);
   for (const [i, version] of versions.entries()) {
-    console.log(`\n[${i + 1}/${versions.length}] ${target}@${version}`);
+    const earlier = values.fresh ? null : earlierRun(target, version, checks.map((c) => c.id), partial, commit);
+    if (earlier) {
+      progress.skipVersion(i + 1);
+      console.log(`\n[version ${i + 1}/${versions.length}] ${target}@${version}: results of ${earlier} at suite ${commit} already in ${runFile(`${target}@${version}`, { partial })} (--fresh runs it again)`);
+      continue;
+    }
+    progress.startVersion(i + 1);
+    console.log(`\n${progress.label()} ${target}@${version}`);
     const run = await runVersion(target, version, checks, {
-      partial: values.only !== undefined,
+      partial,
       concurrency,
-      onResult: (r) => console.log(resultLine(r)),
+      onResult: (r) => {
+        progress.checkDone();
+        console.log(`${resultLine(r)}\n    ${progress.label()}`);
+      },
     });
+    progress.endVersion();
     const passed = run.results.checks.filter((r) => r.status === "pass").length;
     console.log(`${target}@${run.version}: ${passed}/${run.results.checks.length} passed, wall time ${(run.results.wallMs / 1000).toFixed(1)} s; results in ${run.file}`);
   }

@@ -96,7 +96,7 @@ function serverVersion(target: Target): string | undefined {
   }
 }
 
-function suiteCommit(): string {
+export function suiteCommit(): string {
   try {
     const commit = execFileSync("git", ["rev-parse", "--short=12", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
     // What the suite itself writes (the published table and results) does not make the suite dirty.
