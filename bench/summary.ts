@@ -95,8 +95,14 @@ export interface Goal {
   note?: string;
 }
 
-/** The issue's targets for the dispatcher (issue 7, point 3) and the leak check of churn. */
+/**
+ * The issues' targets: for the dispatcher (issue 7, point 3) and the leak check of churn; Node's
+ * latency within 1.5× of its ceiling and Node's and Deno's churn at least 0.8× (issue 16, point 2);
+ * no figure of a target better than every repeat of its ceiling (issue 16, point 5: a ceiling is a
+ * ceiling, beyond the spread of its own repeats).
+ */
 export function goals(results: SubjectResult[], comparisons: Comparison[], settings: Settings): Goal[] {
+  const metrics = metricsFor(settings);
   const out: Goal[] = [];
   const check = (subject: string, goal: string, value: number | null, bound: number, ok: (v: number) => boolean, note?: string) =>
     out.push({ subject, goal, value, bound, met: value === null ? null : ok(value), ...(note ? { note } : {}) });
@@ -116,6 +122,23 @@ export function goals(results: SubjectResult[], comparisons: Comparison[], setti
     check(result.id, "<= 32 KB per idle connection", result.scenarios.memory?.bytesPerConnection ?? null, 32 * 1024, (v) => v <= 32 * 1024);
     check(result.id, "disconnect detection p99 < 5 ms, idle", result.scenarios.disconnectIdle?.p99Ms.median ?? null, 5, (v) => v < 5);
     check(result.id, "disconnect detection p99 < 5 ms, under load", result.scenarios.disconnectUnderLoad?.p99Ms.median ?? null, 5, (v) => v < 5);
+    const ratio = (key: string) => comparison?.metrics[key]?.ratio ?? null;
+    if (result.runtime === "node") {
+      check(result.id, "latency p50 within 1.5× of the raw ceiling", ratio("latencyP50"), 1.5, (v) => v <= 1.5);
+      check(result.id, "latency p99 within 1.5× of the raw ceiling", ratio("latencyP99"), 1.5, (v) => v <= 1.5);
+    }
+    if (result.runtime === "node" || result.runtime === "deno") check(result.id, "churn at least 0.8× the raw ceiling", ratio("churnRate"), 0.8, (v) => v >= 0.8);
+    const ceiling = results.find((r) => r.id === result.ceiling);
+    if (ceiling) {
+      const beyond = metrics.filter((m) => {
+        const mine = figure(m.value(result));
+        const theirs = m.value(ceiling);
+        if (mine === null || theirs === null || theirs === undefined) return false;
+        const best = typeof theirs === "number" ? theirs : m.better === "higher" ? theirs.max : theirs.min;
+        return best !== null && (m.better === "higher" ? mine > best : mine < best);
+      });
+      check(result.id, "no figure better than every repeat of the raw ceiling", beyond.length, 0, (v) => v === 0, beyond.length ? beyond.map((m) => m.key).join(", ") : undefined);
+    }
     const churn = result.scenarios.churn;
     check(
       result.id,
@@ -194,7 +217,7 @@ export function formatTable(results: BenchResults): string {
   const peers = results.comparisons.filter((c) => c.kind === "peer");
   if (peers.length) out.push(`peers (the code users write instead): ${peers.map((p) => `${p.subject} beside ${p.dispatcher}`).join(", ")}`);
   if (results.goals.length) {
-    out.push("", "goals (issue 7):");
+    out.push("", "goals (issues 7 and 16):");
     for (const g of results.goals) {
       const status = g.met === null ? "not measured" : g.met ? "met" : "NOT met";
       out.push(`  ${status.padEnd(13)}${g.subject}: ${g.goal}: ${g.value ?? "-"}${g.note ? ` (${g.note})` : ""}`);

@@ -1,7 +1,7 @@
 /**
  * The raw ceiling on Bun: Bun.serve with a plain ReadableStream per client, no framework. The events
- * published in one turn of the event loop are encoded once, into one Uint8Array, and enqueued to every
- * stream when the turn ends (bench/surface.ts `perTurn`). The bench's surface (bench/surface.ts), as
+ * of a publish are encoded once, into one Uint8Array, and enqueued to every stream, at most once
+ * per turn of the event loop (bench/surface.ts `perTurn`: as our dispatcher flushes). The bench's surface (bench/surface.ts), as
  * every subject. `idleTimeout: 0`: Bun closes connections quiet for 10 s by default
  * (oven-sh/bun#27479), idle streams included.
  */

@@ -1,7 +1,7 @@
 /**
  * The raw ceiling on Deno: Deno.serve with a plain ReadableStream per client, no framework. The events
- * published in one turn of the event loop are encoded once, into one Uint8Array, and enqueued to every
- * stream when the turn ends (bench/surface.ts `perTurn`). The bench's surface (bench/surface.ts), as
+ * of a publish are encoded once, into one Uint8Array, and enqueued to every stream, at most once
+ * per turn of the event loop (bench/surface.ts `perTurn`: as our dispatcher flushes). The bench's surface (bench/surface.ts), as
  * every subject. The request's abort signal is not read (denoland/deno#27005: with legacy abort it
  * warns on stderr); the stream's cancel() tells of a disconnect.
  */

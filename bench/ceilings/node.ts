@@ -1,7 +1,8 @@
 /**
  * The raw ceiling on Node: node:http, no framework, the best plain code can do for the bench's SSE
- * workload. The events published in one turn of the event loop are encoded once, into one buffer,
- * and each response gets one write of it per turn (bench/surface.ts `perTurn`): a write per event
+ * workload. The events of a publish are encoded once, into one buffer, and each response gets one
+ * write of what is waiting, at most once per turn of the event loop (bench/surface.ts `perTurn`: as
+ * our dispatcher flushes): a write per event
  * per client cost more than our dispatcher's coalesced writes, and the target beat its "ceiling" ×1.7
  * in fan-out (issue 16). The bench's surface (bench/surface.ts), as every subject.
  */
