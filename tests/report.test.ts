@@ -27,7 +27,7 @@ import { buildModel } from "../suite/table/model.ts";
 import { NO_REFERENCE } from "../suite/table/footnotes.ts";
 import { provenance } from "../suite/table/run-info.ts";
 import { buildMatrix, matrixJson, renderMatrixMarkdown, type MatrixData } from "../suite/versions/matrix-report.ts";
-import { latestPatchOfEachMinor, versionsBetween } from "../suite/versions/published.ts";
+import { latestOfEachMajor, latestPatchOfEachMinor, versionsBetween } from "../suite/versions/published.ts";
 import { computeRanges, type Observation } from "../suite/versions/ranges.ts";
 
 const SAMPLE: TargetResults[] = JSON.parse(readFileSync(new URL("./testdata/fixture-results.json", import.meta.url), "utf8"));
@@ -320,6 +320,13 @@ describe("version ranges", () => {
     expect(latestPatchOfEachMinor(PUBLISHED, "1.1..1.2")).toEqual(["1.1.30", "1.2.23"]);
     expect(versionsBetween(PUBLISHED, "1.1.30", "1.1.22")).toEqual(["1.1.22", "1.1.24", "1.1.25", "1.1.26", "1.1.27", "1.1.28", "1.1.29", "1.1.30"]);
     expect(() => versionsBetween(PUBLISHED, "1.1.23", "1.1.30")).toThrow(/not a published version/);
+  });
+
+  test("select the newest version of each major (Node's releases)", () => {
+    const node = ["22.5.1", "22.6.0", "22.23.5", "23.0.0", "23.11.1", "24.21.0", "24.22.3", "26.12.1"];
+    expect(latestOfEachMajor(node, "22..26")).toEqual(["22.23.5", "23.11.1", "24.22.3", "26.12.1"]);
+    expect(() => latestOfEachMajor(node, "27..30")).toThrow(/no published version/);
+    expect(() => latestOfEachMajor(node, "22.1..26")).toThrow(/expected FROM\.\.TO/);
   });
 
   test("the matrix table shows each version, the ranges, the bisect command for a gap and the contradictions", () => {

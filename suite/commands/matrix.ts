@@ -7,6 +7,7 @@
  *
  *   node suite/commands/matrix.ts bun 1.1.26 1.1.27 1.4.5
  *   node suite/commands/matrix.ts bun --minors 1.1..1.4 --only 'disconnect.*'
+ *   node suite/commands/matrix.ts node --majors 22..26                (the newest of each major)
  *   node suite/commands/matrix.ts bun --report-only          (the table again from the results present)
  *
  * Progress: every result line says the version, the check, the time elapsed and an estimate of what
@@ -19,7 +20,7 @@
 import { parseArgs } from "node:util";
 import { checksOption, concurrencyOption, runCommand, UsageError } from "../harness/command.ts";
 import { buildMatrix, loadMatrixData, writeMatrix } from "../versions/matrix-report.ts";
-import { latestPatchOfEachMinor, nearest, publishedVersions, sortVersions, VersionSpecError } from "../versions/published.ts";
+import { latestOfEachMajor, latestPatchOfEachMinor, nearest, publishedVersions, sortVersions, VersionSpecError } from "../versions/published.ts";
 import { existsSync } from "node:fs";
 import { readRun, runFile } from "../harness/run-files.ts";
 import { suiteCommit } from "../harness/runner.ts";
@@ -27,7 +28,7 @@ import { MatrixProgress } from "../versions/progress.ts";
 import { runtimeOfTarget, runVersion } from "../versions/run-version.ts";
 import { resultLine } from "./result-line.ts";
 
-const USAGE = "usage: ./run-test.sh matrix <target> [<version>...] [--minors A..B] [--only PATTERN]... [--concurrency N] [--fresh] [--report-only]";
+const USAGE = "usage: ./run-test.sh matrix <target> [<version>...] [--minors A..B] [--majors A..B] [--only PATTERN]... [--concurrency N] [--fresh] [--report-only]";
 
 /** The results an interrupted matrix left for `version`, if they can stand for a new run: the same checks, at the same clean suite commit. */
 function earlierRun(target: string, version: string, checkIds: string[], partial: boolean, commit: string): string | null {
@@ -46,6 +47,7 @@ async function main(argv: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         minors: { type: "string" },
+        majors: { type: "string" },
         only: { type: "string", multiple: true },
         concurrency: { type: "string" },
         "report-only": { type: "boolean" },
@@ -66,10 +68,11 @@ async function main(argv: string[]): Promise<number> {
     for (const v of requested) {
       if (!published.includes(v)) throw new VersionSpecError(`${runtime} ${v} is not a published version (nearest: ${nearest(published, v)}); give exact versions`);
     }
-    versions = sortVersions([...requested, ...(values.minors ? latestPatchOfEachMinor(published, values.minors) : [])]);
-    if (versions.length === 0) throw new UsageError("expected versions, --minors A..B, or --report-only");
-  } else if (requested.length || values.minors || values.only || values.fresh) {
-    throw new UsageError("--report-only takes no versions, --minors, --only or --fresh");
+    const picked = [...(values.minors ? latestPatchOfEachMinor(published, values.minors) : []), ...(values.majors ? latestOfEachMajor(published, values.majors) : [])];
+    versions = sortVersions([...new Set([...requested, ...picked])]);
+    if (versions.length === 0) throw new UsageError("expected versions, --minors A..B, --majors A..B, or --report-only");
+  } else if (requested.length || values.minors || values.majors || values.only || values.fresh) {
+    throw new UsageError("--report-only takes no versions, --minors, --majors, --only or --fresh");
   }
   const concurrency = concurrencyOption(values.concurrency);
   const checks = checksOption(values.only);

@@ -45,6 +45,26 @@ export function latestPatchOfEachMinor(published: string[], range: string): stri
   return picked;
 }
 
+/**
+ * `--majors 22..26`: the newest published version of each major from 22 to 26 (Node's releases are
+ * majors; a minor of Node is a feature release within one).
+ */
+export function latestOfEachMajor(published: string[], range: string): string[] {
+  const match = /^(\d+)\.\.(\d+)$/.exec(range);
+  if (!match) throw new VersionSpecError(`bad --majors ${JSON.stringify(range)}: expected FROM..TO, e.g. 22..26`);
+  const [from, to] = [Number(match[1]), Number(match[2])];
+  const newest = new Map<number, string>();
+  for (const v of published) {
+    const [major] = parseVersion(v)!;
+    if (major < from || major > to) continue;
+    const seen = newest.get(major);
+    if (!seen || compareVersions(v, seen) > 0) newest.set(major, v);
+  }
+  const picked = sortVersions([...newest.values()]);
+  if (picked.length === 0) throw new VersionSpecError(`no published version between ${from} and ${to}`);
+  return picked;
+}
+
 /** The published versions closest to `version`, for an error message. */
 export function nearest(published: string[], version: string): string {
   const at = parseVersion(version) ? published.findIndex((v) => compareVersions(v, version) >= 0) : -1;
