@@ -126,7 +126,7 @@ class Subscriber {
   readonly id: number;
   readonly heartbeat: boolean;
   private readonly limit: number;
-  /** Called once when bytes arrive for a waiting reader: the dispatcher flushes it at the turn's end. */
+  /** Called once when bytes arrive for a waiting reader: the dispatcher schedules the flush (scheduleFlush). */
   private readonly onReady: (sub: Subscriber) => void;
 
   constructor(id: number, heartbeat: boolean, limit: number, onCancel: (sub: Subscriber, reason: unknown) => void, onReady: (sub: Subscriber) => void) {
@@ -397,14 +397,14 @@ export class EventDispatcher {
   }
 
   /**
-   * Hands `sub`'s bytes to its waiting reader: in a microtask, so that an event leaves in the turn
-   * that published it, once per turn; what later turns of a busy loop publish before the turn ends
-   * waits for its end (a timer), so that a server behind on its work writes once per client per turn
-   * however many publishes it is catching up on. On Node, flushing every publish at once kept the
-   * node target at p50 126-145 ms where the raw ceiling had 11 ms (1,000 clients x 100 publishes/s,
-   * bench --quick, 2026-12-01); flushing only at the turn's end delayed HTTP/2 streams instead: on
-   * Deno 2.9.6 the first event on a session shared with its publish request by 42-46 ms, on Bun
-   * 1.4.5 everything (below).
+   * Hands `sub`'s bytes to its waiting reader in a microtask, so that an event leaves in the turn of
+   * the event loop that published it; but one such flush per turn at most: what the same turn
+   * publishes after it waits for the turn's end (a timer), so that a server behind on its work
+   * writes once per client per turn however many publishes it is catching up on. On Node, flushing
+   * every publish at once kept the node target at p50 126-145 ms where the raw ceiling had 11 ms
+   * (1,000 clients x 100 publishes/s, bench --quick, 2026-12-01); flushing only at the turn's end
+   * delayed HTTP/2 streams instead: on Deno 2.9.6 the first event on a session shared with its
+   * publish request by 42-46 ms, on Bun 1.4.5 everything (below).
    */
   private scheduleFlush(sub: Subscriber): void {
     if (this.ready.push(sub) > 1 || this.flushedInTurn) return;
