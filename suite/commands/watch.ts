@@ -2,8 +2,8 @@
  * `./run-test.sh watch [<target>...] [--only PATTERN]...`: what a maintainer runs weekly. Runs the
  * suite on the newest published version of each target's runtime (and on a canary dist-tag where the
  * runtime's npm package has one), compares the statuses with the published table (results/: the
- * published matrix's statuses at that very version where it has them, else the table's run at the
- * pinned version), and prints every change with the bisect command that pins it. The runs go to runs/ (scratch); nothing
+ * table's run if it ran that very version, else the published matrix's statuses there, else the
+ * table's run at the pinned version), and prints every change with the bisect command that pins it. The runs go to runs/ (scratch); nothing
  * published changes. Default: every runtime target. Exit 0: no change; 1: some; 2: could not run.
  */
 import { execFileSync } from "node:child_process";
@@ -30,21 +30,27 @@ interface Baseline {
   checks: CheckResult[];
 }
 
-/** What the published table says of `target` at `version`: the matrix's observations there, else the table's run. */
+/**
+ * What the published table says of `target` at `version`: the table's own run when it ran that
+ * version (the newest results), else the published matrix's observations there, else the table's
+ * run (at the pinned version: a change may then be the runtime's, between the two versions).
+ */
 function baseline(target: string, version: string): Baseline {
+  const tableFile = runFile(target, { dir: PUBLISHED_DIR });
+  if (!existsSync(tableFile)) throw new UsageError(`no published run of ${target} in results/: nothing to compare with (./run-test.sh ${target}, then publish)`);
+  const table = readRun(tableFile);
+  const fromTable = { source: `results/${target}.json (${table.run.runtime} ${table.run.runtimeVersion}, run of ${table.run.date})`, version: table.run.runtimeVersion, checks: table.checks };
+  if (table.run.runtimeVersion === version) return fromTable;
   const matrixFile = join(PUBLISHED_DIR, `matrix-${target}.json`);
   if (existsSync(matrixFile)) {
-    const matrix = JSON.parse(readFileSync(matrixFile, "utf8")) as { generated?: string; checks: Record<string, { observations: { version: string; status: Status; message: string }[] }> };
+    const matrix = JSON.parse(readFileSync(matrixFile, "utf8")) as { checks: Record<string, { observations: { version: string; status: Status; message: string }[] }> };
     const checks = Object.entries(matrix.checks).flatMap(([id, c]) => {
       const seen = c.observations.find((o) => o.version === version);
       return seen ? [{ id, status: seen.status, message: seen.message, evidence: {}, durationMs: 0 }] : [];
     });
     if (checks.length) return { source: `results/matrix-${target}.json at ${version}`, version, checks };
   }
-  const tableFile = runFile(target, { dir: PUBLISHED_DIR });
-  if (!existsSync(tableFile)) throw new UsageError(`no published run of ${target} in results/: nothing to compare with (./run-test.sh ${target}, then publish)`);
-  const table = readRun(tableFile);
-  return { source: `results/${target}.json (${table.run.runtime} ${table.run.runtimeVersion}, run of ${table.run.date})`, version: table.run.runtimeVersion, checks: table.checks };
+  return fromTable;
 }
 
 /** The runtime package's dist-tags other than `latest` that name a prerelease channel. */
