@@ -6,13 +6,11 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { runCommand, UsageError } from "../harness/command.ts";
-import { parseShardFileName, readRun, runFileName } from "../harness/run-files.ts";
+import { isWholeRunFile, readRun, runFileName } from "../harness/run-files.ts";
 import { formatChange, statusChanges } from "../harness/status-diff.ts";
 
 const USAGE = "usage: ./run-test.sh diff DIR_A DIR_B [<target>...]";
 
-/** Whole runs of a target only: no subsets, shards, matrices, bisect logs or bench. */
-const isWholeRun = (name: string) => name.endsWith(".json") && !name.endsWith(".partial.json") && parseShardFileName(name) === null && !/^(matrix-|bisect-|bench\.json$|compat\.json$)/.test(name);
 
 async function main(argv: string[]): Promise<number> {
   const [a, b, ...targets] = argv;
@@ -20,7 +18,7 @@ async function main(argv: string[]): Promise<number> {
   const callerDir = process.env.SSE_CALLER_DIR ?? process.cwd();
   const [dirA, dirB] = [resolve(callerDir, a), resolve(callerDir, b)];
   for (const dir of [dirA, dirB]) if (!existsSync(dir)) throw new UsageError(`no folder ${dir}`);
-  const names = targets.length ? targets.map((t) => runFileName(t)) : readdirSync(dirA).filter(isWholeRun).filter((n) => existsSync(join(dirB, n)));
+  const names = targets.length ? targets.map((t) => runFileName(t)) : readdirSync(dirA).filter(isWholeRunFile).filter((n) => existsSync(join(dirB, n)));
   if (names.length === 0) throw new UsageError(`no run of the same target in both ${dirA} and ${dirB}`);
   let cells = 0;
   let differ = 0;

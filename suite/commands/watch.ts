@@ -6,7 +6,6 @@
  * table's run at the pinned version), and prints every change with the bisect command that pins it. The runs go to runs/ (scratch); nothing
  * published changes. Default: every runtime target. Exit 0: no change; 1: some; 2: could not run.
  */
-import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CheckResult, Status } from "../harness/check.ts";
@@ -14,7 +13,7 @@ import type { TargetResults } from "../harness/runner.ts";
 import { parseArgs } from "node:util";
 import { checksOption, concurrencyOption, runCommand, UsageError } from "../harness/command.ts";
 import { PUBLISHED_DIR, readRun, runFile } from "../harness/run-files.ts";
-import { RUNTIME_PACKAGES, type RuntimeName } from "../harness/runtime-versions.ts";
+import { distTags, RUNTIME_PACKAGES, RuntimeMissingError, type RuntimeName } from "../harness/runtime-versions.ts";
 import { formatChange, statusChanges } from "../harness/status-diff.ts";
 import { TARGET_NAMES, TARGETS, UnknownTargetError } from "../harness/targets.ts";
 import { publishedVersions, VersionSpecError } from "../versions/published.ts";
@@ -55,8 +54,7 @@ function baseline(target: string, version: string): Baseline {
 
 /** The runtime package's dist-tags other than `latest` that name a prerelease channel. */
 function channels(runtime: RuntimeName): Record<string, string> {
-  const tags = JSON.parse(execFileSync("npm", ["view", RUNTIME_PACKAGES[runtime], "dist-tags", "--json"], { encoding: "utf8", timeout: 60_000 })) as Record<string, string>;
-  return Object.fromEntries(Object.entries(tags).filter(([tag]) => /^(canary|next|nightly|rc|beta)$/.test(tag)));
+  return Object.fromEntries(Object.entries(distTags(runtime)).filter(([tag]) => /^(canary|next|nightly|rc|beta)$/.test(tag)));
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -112,4 +110,4 @@ async function main(argv: string[]): Promise<number> {
   return changed ? 1 : 0;
 }
 
-runCommand(main, { name: "run-test.sh watch", usage: USAGE, userErrors: [VersionSpecError, UnknownTargetError] });
+runCommand(main, { name: "run-test.sh watch", usage: USAGE, userErrors: [VersionSpecError, UnknownTargetError, RuntimeMissingError] });

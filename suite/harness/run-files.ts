@@ -43,6 +43,11 @@ export function parseShardFileName(name: string): { stem: string; index: number;
   return match ? { stem: match[1]!, index: Number(match[2]), total: Number(match[3]) } : null;
 }
 
+/** A target's whole run (`bun.json`, `bun@1.1.26.json`): not a subset, a shard, a matrix, a bisect log, the bench or compat.json. */
+export function isWholeRunFile(name: string): boolean {
+  return name.endsWith(".json") && !name.endsWith(".partial.json") && parseShardFileName(name) === null && !/^(matrix-|bisect-|bench\.json$|compat\.json$)/.test(name);
+}
+
 export function runFile(target: string, options: RunFileKind & { dir?: string } = {}): string {
   return join(options.dir ?? RUNS_DIR, runFileName(target, options));
 }

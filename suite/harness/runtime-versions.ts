@@ -130,6 +130,14 @@ export function publishedVersions(runtime: RuntimeName): string[] {
   return sortVersions(versions.filter((v) => parseVersion(v)));
 }
 
+/** The runtime package's dist-tags (`latest`, and `canary` or the like where it has them), one registry request. */
+export function distTags(runtime: RuntimeName): Record<string, string> {
+  const pkg = RUNTIME_PACKAGES[runtime];
+  const { status, stdout, stderr } = npm(["view", pkg, "dist-tags", "--json"]);
+  if (status !== 0) throw new RuntimeMissingError(`cannot read the dist-tags of ${pkg} on the npm registry: ${firstError(stderr)}`);
+  return JSON.parse(stdout) as Record<string, string>;
+}
+
 /** The published versions around `requested` (missing parts count as 0), for an error message. */
 function nearestVersions(requested: string, versions: string[]): string {
   const parts = requested.split(".").map(Number);

@@ -7,7 +7,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { parseShardFileName, PUBLISHED_DIR, readRun, ResultsMissingError, runFile, runFileName, RUNS_DIR } from "../harness/run-files.ts";
+import { isWholeRunFile, PUBLISHED_DIR, readRun, ResultsMissingError, runFile, runFileName, RUNS_DIR } from "../harness/run-files.ts";
 import type { TargetResults } from "../harness/runner.ts";
 import { ROOT, TARGET_NAMES } from "../harness/targets.ts";
 import { readBenchResults } from "./bench-section.ts";
@@ -75,7 +75,7 @@ export interface Published {
  * run, not a matrix, a bisect log or the bench?
  */
 function isFullRun(name: string): boolean {
-  return name.endsWith(".json") && !name.endsWith(".partial.json") && parseShardFileName(name) === null && !name.includes("@") && !/^(fixture_|matrix-|bisect-|bench\.json$|compat\.json$)/.test(name);
+  return isWholeRunFile(name) && !name.includes("@") && !name.startsWith("fixture_");
 }
 
 export function publish(options: PublishOptions = {}): Published {
