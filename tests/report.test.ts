@@ -18,7 +18,7 @@ import { ALL_CHECKS } from "../suite/checks/registry.ts";
 import { NOT_RUN_MARK } from "../suite/table/format.ts";
 import { SEED_ROWS } from "../suite/table/rows.ts";
 import { renderBenchSection, shareOfCeiling, type BenchResults } from "../suite/table/bench-section.ts";
-import { exactRanges, mergeRanges, renderRangesMarkdown, type MatrixFile } from "../suite/table/version-ranges.ts";
+import { mergeRanges, renderRangesMarkdown, versionRanges, type MatrixFile } from "../suite/table/version-ranges.ts";
 import { CHARTS } from "../suite/table/charts.ts";
 import { buildCompat, type SupportStatement } from "../suite/table/compat-json.ts";
 import { writeReport } from "../suite/table/publish.ts";
@@ -482,20 +482,45 @@ describe("version ranges in the published table", () => {
         __compat: { support: { bun: { version_added: "≤1.4.5" } } },
         ranges: { summary: "since ≤1.4.5 (fail on 1.1.45)", boundaries: [{ before: "1.1.45", after: "1.4.5", from: "fail", to: "pass", exact: false }] },
       },
+      "flush.tiny": {
+        __compat: { support: { bun: { version_added: "≤1.1.26" } } },
+        ranges: { summary: "pass on every version tested (1.1.26–1.4.5)", boundaries: [] },
+      },
     },
   };
 
-  test("publish only boundaries between adjacent versions", () => {
-    expect(exactRanges([matrix]).map((r) => r.check)).toEqual(["disconnect.cancel"]);
-    expect(renderRangesMarkdown(exactRanges([matrix])).join("\n")).toContain("| `bun` | `disconnect.cancel` | since 1.1.27 | fail on 1.1.26 → pass on 1.1.27 |");
+  test("list every check that changes, a boundary with untested versions between marked as such", () => {
+    const md = renderRangesMarkdown(versionRanges([matrix])).join("\n");
+    expect(md).toContain("| `bun` | `disconnect.cancel` | since 1.1.27 | fail on 1.1.26 → pass on 1.1.27 |");
+    expect(md).toContain("| `bun` | `flush.per-event` | since ≤1.4.5 (fail on 1.1.45) | fail on 1.1.45 → pass on 1.4.5 (not tested between) |");
+  });
+
+  test("sum up the checks that hold the same status on every version tested, per target", () => {
+    const md = renderRangesMarkdown(versionRanges([matrix])).join("\n");
+    expect(md).toContain("- `bun`: 1 check holds the same status on every version tested: `flush.tiny` (pass)");
+  });
+
+  test("explain an exact boundary with the curated upstream change at that version, linked", () => {
+    const md = renderRangesMarkdown(versionRanges([matrix])).join("\n");
+    expect(md).toContain("1.1.27: Bun.serve calls cancel()");
+    expect(md).toContain("[oven-sh/bun#6758](https://github.com/oven-sh/bun/issues/6758)");
+  });
+
+  test("give no explanation where the measured boundary is not at the curated version", () => {
+    const moved: MatrixFile = {
+      ...matrix,
+      checks: { "disconnect.cancel": { ...matrix.checks["disconnect.cancel"]!, ranges: { summary: "since 1.1.28", boundaries: [{ before: "1.1.27", after: "1.1.28", from: "fail", to: "pass", exact: true }] } } },
+    };
+    expect(versionRanges([moved])[0]!.boundaries[0]!.explained).toBeUndefined();
   });
 
   test("give compat.json the first version where the check passes, where the pinned run agrees", () => {
     const compat = buildCompat(model);
-    mergeRanges(compat, exactRanges([matrix]));
+    mergeRanges(compat, versionRanges([matrix]));
     const statement = compat.checks["disconnect.cancel"]!.__compat.support.bun as SupportStatement;
     expect(statement.version_added).toBe("1.1.27");
-    expect(statement.notes?.at(-1)).toContain("results/matrix-bun.md");
+    expect(statement.notes?.some((n) => n.includes("results/matrix-bun.md"))).toBe(true);
+    expect(statement.notes?.at(-1)).toContain("at 1.1.27, upstream: Bun.serve calls cancel()");
   });
 });
 

@@ -4,7 +4,7 @@
  * list (`npm view <pkg> versions --json`): both ends are run, then about log2(n) versions between,
  * each running that one check alone; the two versions around the boundary are then run once more,
  * and a check that flips is reported as such, never hidden. The steps go to
- * results/bisect-<target>@<check>.json, which the version matrix reads too.
+ * results/bisect-<target>@<check>@<a>..<b>.json, which the version matrix reads too.
  *
  * Exit 0: a boundary found and confirmed; 1: no change between the ends, a status that decides
  * nothing (error, skip), or a flip on re-run; 2: could not run.
@@ -39,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
   );
 
   const log: BisectLog = { target, check: checkId, good: a, bad: b, steps: [], runs: 0 };
-  const file = bisectLogFile(target, checkId);
+  const file = bisectLogFile(target, checkId, a, b);
   const save = () => {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, JSON.stringify(log, null, 2) + "\n");

@@ -9,6 +9,12 @@
  *   node suite/commands/matrix.ts bun --minors 1.1..1.4 --only 'disconnect.*'
  *   node suite/commands/matrix.ts node --majors 22..26                (the newest of each major)
  *   node suite/commands/matrix.ts bun --report-only          (the table again from the results present)
+ *   node suite/commands/matrix.ts bun --minors 1.0..1.4 --close-holes   (then bisect every hole)
+ *
+ * --close-holes: after the versions (or alone, from the results present), every boundary with
+ * untested published versions between its sides is bisected (suite/versions/close-holes.ts), the
+ * checks of one hole in one run per version, until each lies between adjacent versions; both sides
+ * of each are run once more.
  *
  * Progress: every result line says the version, the check, the time elapsed and an estimate of what
  * is left. Resume: a version whose results are already in runs/ (same checks, same suite commit, a
@@ -19,16 +25,17 @@
  */
 import { parseArgs } from "node:util";
 import { checksOption, concurrencyOption, runCommand, UsageError } from "../harness/command.ts";
+import { closeHoles } from "../versions/close-holes.ts";
 import { buildMatrix, loadMatrixData, writeMatrix } from "../versions/matrix-report.ts";
 import { latestOfEachMajor, latestPatchOfEachMinor, nearest, publishedVersions, sortVersions, VersionSpecError } from "../versions/published.ts";
 import { existsSync } from "node:fs";
-import { readRun, runFile } from "../harness/run-files.ts";
+import { readRun, runFile, RUNS_DIR } from "../harness/run-files.ts";
 import { suiteCommit } from "../harness/runner.ts";
 import { MatrixProgress } from "../versions/progress.ts";
 import { runtimeOfTarget, runVersion } from "../versions/run-version.ts";
 import { resultLine } from "./result-line.ts";
 
-const USAGE = "usage: ./run-test.sh matrix <target> [<version>...] [--minors A..B] [--majors A..B] [--only PATTERN]... [--concurrency N] [--fresh] [--report-only]";
+const USAGE = "usage: ./run-test.sh matrix <target> [<version>...] [--minors A..B] [--majors A..B] [--only PATTERN]... [--concurrency N] [--fresh] [--close-holes] [--report-only]";
 
 /** The results an interrupted matrix left for `version`, if they can stand for a new run: the same checks, at the same clean suite commit. */
 function earlierRun(target: string, version: string, checkIds: string[], partial: boolean, commit: string): string | null {
@@ -52,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
         concurrency: { type: "string" },
         "report-only": { type: "boolean" },
         fresh: { type: "boolean" },
+        "close-holes": { type: "boolean" },
       },
     });
   } catch (error) {
@@ -70,9 +78,9 @@ async function main(argv: string[]): Promise<number> {
     }
     const picked = [...(values.minors ? latestPatchOfEachMinor(published, values.minors) : []), ...(values.majors ? latestOfEachMajor(published, values.majors) : [])];
     versions = sortVersions([...new Set([...requested, ...picked])]);
-    if (versions.length === 0) throw new UsageError("expected versions, --minors A..B, --majors A..B, or --report-only");
-  } else if (requested.length || values.minors || values.majors || values.only || values.fresh) {
-    throw new UsageError("--report-only takes no versions, --minors, --majors, --only or --fresh");
+    if (versions.length === 0 && !values["close-holes"]) throw new UsageError("expected versions, --minors A..B, --majors A..B, --close-holes or --report-only");
+  } else if (requested.length || values.minors || values.majors || values.only || values.fresh || values["close-holes"]) {
+    throw new UsageError("--report-only takes no versions, --minors, --majors, --only, --fresh or --close-holes");
   }
   const concurrency = concurrencyOption(values.concurrency);
   const checks = checksOption(values.only);
@@ -102,6 +110,26 @@ async function main(argv: string[]): Promise<number> {
     progress.endVersion();
     const passed = run.results.checks.filter((r) => r.status === "pass").length;
     console.log(`${target}@${run.version}: ${passed}/${run.results.checks.length} passed, wall time ${(run.results.wallMs / 1000).toFixed(1)} s; results in ${run.file}`);
+  }
+
+  if (values["close-holes"]) {
+    const elapsed = () => `${((performance.now() - startedAt) / 1000).toFixed(0)} s`;
+    console.log(`\n${target}: closing the holes (boundaries with untested versions between their sides) by bisection`);
+    const closing = await closeHoles({
+      target,
+      published,
+      dir: RUNS_DIR,
+      ...(values.only ? { checks: checks.map((c) => c.id) } : {}),
+      load: () => loadMatrixData(target),
+      run: async (version, ids) => {
+        const run = await runVersion(target, version, checks.filter((c) => ids.includes(c.id)), { partial: true, concurrency, write: false });
+        return { results: run.results.checks, date: run.results.run.date };
+      },
+      log: (line) => console.log(line.startsWith(" ") ? line : `${line} [${elapsed()} elapsed]`),
+    });
+    console.log(`closing: ${closing.runs} runs (${closing.checkRuns} check runs), ${closing.closed.length} boundaries pinned to adjacent versions`);
+    for (const c of closing.closed) console.log(`  ${c.check.padEnd(34)} ${c.from} on ${c.before} → ${c.to} on ${c.after}${c.confirmed ? " (confirmed by a re-run of both sides)" : " (NOT confirmed: a side flipped on re-run)"}`);
+    for (const o of closing.open) console.log(`  still open: ${o.check} between ${o.before} and ${o.after}: ${o.why}`);
   }
 
   const model = buildMatrix(loadMatrixData(target), published);

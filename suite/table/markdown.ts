@@ -1,5 +1,5 @@
 /** COMPATIBILITY.md: run information, the seed's rows, every check by group, then the footnotes. */
-import { renderRangesMarkdown, type ExactRange } from "./version-ranges.ts";
+import { renderRangesMarkdown, type VersionRange } from "./version-ranges.ts";
 import { citation } from "../curated/citations.ts";
 import { cellFigure, LEGEND, NOT_RUN_MARK, STATUS_MARK, usualLabel } from "./format.ts";
 import type { Cell, ReportModel } from "./model.ts";
@@ -58,7 +58,7 @@ function renderFootnote(note: Footnote): string {
   return parts.map(escapeCell).join(" ");
 }
 
-export function renderMarkdown(model: ReportModel, ranges: ExactRange[] = [], seed?: ReportModel): string {
+export function renderMarkdown(model: ReportModel, ranges: VersionRange[] = [], seed?: ReportModel): string {
   const lines: string[] = [
     "# SSE compatibility: Node, Deno, Bun",
     "",

@@ -16,7 +16,7 @@ import { BUILT_IN_TARGETS } from "../harness/target-files.ts";
 import { renderHtml } from "./html.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { buildModel, type ReportModel } from "./model.ts";
-import { exactRanges, mergeRanges, readMatrices } from "./version-ranges.ts";
+import { mergeRanges, readMatrices, versionRanges } from "./version-ranges.ts";
 
 export interface GeneratedReport {
   model: ReportModel;
@@ -45,7 +45,7 @@ export function writeReport(
   };
   mkdirSync(resultsDir, { recursive: true });
   mkdirSync(outRoot, { recursive: true });
-  const ranges = exactRanges(readMatrices(resultsDir, model.columns.map((c) => c.target)));
+  const ranges = versionRanges(readMatrices(resultsDir, model.columns.map((c) => c.target)));
   const compat = buildCompatFile(model, seed);
   mergeRanges(compat, ranges);
   writeFileSync(files.markdown, renderMarkdown(model, ranges, seed));

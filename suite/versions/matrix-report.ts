@@ -11,13 +11,13 @@ import { ALL_CHECKS } from "../checks/registry.ts";
 import type { Figure, Status } from "../harness/check.ts";
 import type { TargetResults } from "../harness/runner.ts";
 import { RUNS_DIR } from "../harness/run-files.ts";
-import { ROOT, TARGETS, RUNTIME_PACKAGES, type RuntimeName } from "../harness/targets.ts";
+import { TARGETS, RUNTIME_PACKAGES, type RuntimeName } from "../harness/targets.ts";
 import { contradictedClaim, type UpstreamClaim } from "../curated/notes.ts";
 import { formatFigure, LEGEND, STATUS_MARK } from "../table/format.ts";
 import { compareVersions, parseVersion } from "./published.ts";
 import { classOfVersion, computeRanges, newestAt, type CheckRanges, type Observation, type SupportStatement } from "./ranges.ts";
 
-/** What a bisect leaves in results/bisect-<target>@<check>.json (suite/commands/bisect.ts). */
+/** What a bisect leaves in results/bisect-<target>@<check>@<good>..<bad>.json (suite/commands/bisect.ts, close-holes.ts). */
 export interface BisectLog {
   target: string;
   check: string;
@@ -28,8 +28,9 @@ export interface BisectLog {
   runs: number;
 }
 
-export function bisectLogFile(target: string, check: string, dir = RUNS_DIR): string {
-  return join(dir, `bisect-${target}@${check}.json`);
+/** One log per check and interval, so that a check with two boundaries keeps both bisections. */
+export function bisectLogFile(target: string, check: string, good: string, bad: string, dir = RUNS_DIR): string {
+  return join(dir, `bisect-${target}@${check}@${good}..${bad}.json`);
 }
 
 export interface RunSource {
@@ -64,7 +65,8 @@ export function loadMatrixData(target: string, dir = RUNS_DIR): MatrixData {
   const bisectLog = new RegExp(`^bisect-${target.replace(/[.-]/g, "\\$&")}@.+\\.json$`);
   for (const name of readdirSync(dir).sort()) {
     const file = join(dir, name);
-    const shown = relative(ROOT, file);
+    // The name within the runs folder: where that folder was is the machine's business, not the table's.
+    const shown = relative(dir, file);
     const match = versioned.exec(name);
     if (match || name === `${target}.json`) {
       const results = JSON.parse(readFileSync(file, "utf8")) as TargetResults;
@@ -175,7 +177,7 @@ export function renderMatrixMarkdown(model: MatrixModel): string {
     c.ranges.boundaries.filter((b) => !b.exact && b.from !== "unknown" && b.to !== "unknown").map((b) => ({ id: c.id, b })),
   );
   if (open.length) {
-    lines.push("", "## Boundaries not pinned down yet", "", "Versions were published between these two; bisect finds the first one that changed:", "");
+    lines.push("", "## Boundaries not pinned down yet", "", `Versions were published between these two; bisect finds the first one that changed (\`./run-test.sh matrix ${model.target} --close-holes\` bisects them all):`, "");
     for (const { id, b } of open) lines.push(`- \`${id}\`: ${b.from} on ${b.before}, ${b.to} on ${b.after}: \`./run-test.sh bisect ${model.target} ${id} ${b.before} ${b.after}\``);
   }
   if (model.contradictions.length) {

@@ -13,7 +13,7 @@ export interface Observation {
   status: Status;
   figure?: Figure;
   message: string;
-  /** Results file (or bisect log) it comes from, relative to the repository. */
+  /** Results file (or bisect log) it comes from, by its name in the runs folder. */
   source: string;
   date?: string;
 }

@@ -1,0 +1,62 @@
+/**
+ * Why a check's status changes at a version: the upstream change (release note, pull request,
+ * issue) that explains a boundary the matrix measured. Curated, never inferred: each entry was read
+ * in the thread or source itself (suite/curated/sources.md), and it is shown only beside a measured
+ * boundary at exactly that version (suite/table/version-ranges.ts), so that a note never stands
+ * for a measurement.
+ */
+import { parseTargetId } from "../harness/targets.ts";
+
+export interface BoundaryNote {
+  /** Target ids, or a whole runtime (every target on it). */
+  on: { targets: string[] } | { runtime: string };
+  checks: string[];
+  /** The first version with the new behaviour: the later side of the measured boundary. */
+  at: string;
+  /** What upstream changed there, in brief, as the thread says it. */
+  change: string;
+  upstream: string[];
+}
+
+export const BOUNDARY_NOTES: BoundaryNote[] = [
+  {
+    on: { targets: ["bun"] },
+    checks: ["disconnect.cancel", "disconnect.producer-stops"],
+    at: "1.1.27",
+    change:
+      "Bun.serve calls cancel() on a response body stream when the client disconnects from 1.1.27: \"This will be fixed in Bun v1.1.27\" (Jarred-Sumner in oven-sh/bun#6758), \"As of Bun v1.1.27, we call cancel on ReadableStream\" (honojs/hono#3859)",
+    upstream: ["oven-sh/bun#6758", "honojs/hono#3859"],
+  },
+  {
+    on: { targets: ["bun"] },
+    checks: ["idle.runtime-default"],
+    at: "1.1.26",
+    change:
+      "Bun.serve closes a connection idle for idleTimeout, 10 s by default (bun.sh docs); a report against 1.1.26: \"working well with Bun 1.1.25 and earlier … 1.1.26 drops connection taking more than 10 seconds\" (oven-sh/bun#13712)",
+    upstream: ["oven-sh/bun#13712", "https://bun.sh/reference/bun/ServeOptions"],
+  },
+  {
+    on: { targets: ["bun"] },
+    checks: ["stop.runtime-graceful"],
+    at: "1.1.30",
+    change:
+      "\"Make server.stop return a Promise that fulfills when all opened connections are closed\" (oven-sh/bun#14120, merged 2024-09-24; the Bun 1.1.30 release notes list it, as linked from gornostay25/svelte-adapter-bun#69)",
+    upstream: ["oven-sh/bun#14120"],
+  },
+  {
+    on: { targets: ["bun-node"] },
+    checks: ["disconnect.signal", "disconnect.cancel", "disconnect.producer-stops", "disconnect.no-leak"],
+    at: "1.4.0",
+    change:
+      "node:http on Bun emits ServerResponse 'close' after a client abort in 1.4.0 (the event order for an aborted upload in oven-sh/bun#35025, merged); before, 'close' never fired when the client disconnected mid-response (oven-sh/bun#14697, reported on 1.1.31), the event @hono/node-server aborts request.signal from",
+    upstream: ["oven-sh/bun#35025", "oven-sh/bun#14697"],
+  },
+];
+
+/** The note that explains a measured boundary of `check` on `target` at `after`, if one is curated. */
+export function boundaryNote(check: string, cell: { target: string; runtime: string; after: string }, notes: BoundaryNote[] = BOUNDARY_NOTES): BoundaryNote | undefined {
+  const base = parseTargetId(cell.target).name;
+  return notes.find(
+    (n) => n.checks.includes(check) && n.at === cell.after && ("targets" in n.on ? n.on.targets.includes(base) : n.on.runtime === cell.runtime),
+  );
+}

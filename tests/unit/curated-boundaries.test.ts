@@ -1,0 +1,27 @@
+/** The curated explanations of version boundaries (suite/curated/boundaries.ts). */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect, test } from "vitest";
+import { BOUNDARY_NOTES, boundaryNote } from "../../suite/curated/boundaries.ts";
+import { citation } from "../../suite/curated/citations.ts";
+import { ROOT } from "../../suite/harness/targets.ts";
+
+const sources = readFileSync(join(ROOT, "suite/curated/sources.md"), "utf8");
+
+test("every upstream reference of a boundary note was read and is recorded in sources.md", () => {
+  const missing = BOUNDARY_NOTES.flatMap((n) => n.upstream).filter((u) => !sources.includes(citation(u).text));
+  expect(missing).toEqual([]);
+});
+
+test("a note explains a boundary only at its own version", () => {
+  expect(boundaryNote("disconnect.cancel", { target: "bun", runtime: "bun", after: "1.1.27" })?.upstream).toContain("oven-sh/bun#6758");
+  expect(boundaryNote("disconnect.cancel", { target: "bun", runtime: "bun", after: "1.1.28" })).toBeUndefined();
+});
+
+test("a note for one target does not explain another target on the same runtime", () => {
+  expect(boundaryNote("disconnect.cancel", { target: "bun-node", runtime: "bun", after: "1.1.27" })).toBeUndefined();
+});
+
+test("a versioned target id (bun@1.1.27) is the target's", () => {
+  expect(boundaryNote("disconnect.cancel", { target: "bun@1.1.27", runtime: "bun", after: "1.1.27" })).toBeDefined();
+});
