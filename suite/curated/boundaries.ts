@@ -51,6 +51,15 @@ export const BOUNDARY_NOTES: BoundaryNote[] = [
       "node:http on Bun emits ServerResponse 'close' after a client abort in 1.4.0 (the event order for an aborted upload in oven-sh/bun#35025, merged); before, 'close' never fired when the client disconnected mid-response (oven-sh/bun#14697, reported on 1.1.31), the event @hono/node-server aborts request.signal from",
     upstream: ["oven-sh/bun#35025", "oven-sh/bun#14697"],
   },
+  {
+    on: { runtime: "node" },
+    // Each of these fails on stderr not being empty: the warning is its first line.
+    checks: ["disconnect.quiet", "completion.signal-quiet", "sigint.open-streams", "sigterm.open-streams", "protocol.resume"],
+    at: "24.3.0",
+    change:
+      "\"module: remove experimental warning from type stripping\" (nodejs/node#58643, in the 24.3.0 changelog): from 23.6.0, which strips types without a flag (nodejs/node#56350), to 24.2.0 Node prints \"ExperimentalWarning: Type Stripping is an experimental feature and might change at any time\" on stderr when it loads a .ts file",
+    upstream: ["nodejs/node#58643", "nodejs/node#56350"],
+  },
 ];
 
 /** The note that explains a measured boundary of `check` on `target` at `after`, if one is curated. */

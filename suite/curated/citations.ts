@@ -27,6 +27,8 @@ export const PULL_REQUESTS = new Set([
   "denoland/deno#34397",
   "denoland/deno#36312",
   "nodejs/node#42812",
+  "nodejs/node#56350",
+  "nodejs/node#58643",
   "honojs/hono#3859",
   "honojs/node-server#245",
   "honojs/node-server#280",

@@ -1,7 +1,8 @@
 /**
- * Closes the holes of a version matrix by bisection. A hole is a boundary whose two sides were
- * tested and decided (pass on one, fail on the other) with published versions between them never
- * run: "since ≤1.2.23 (fail on 1.1.45)". Each round runs, at the middle version of every hole, the
+ * Closes the holes of a version matrix by bisection. A hole is a boundary between two tested
+ * versions with published versions between them never run: "since ≤1.2.23 (fail on 1.1.45)". A
+ * side whose runs say nothing (error, skip: "unknown") is a side like any other: where a target
+ * starts working at all is a boundary too. Each round runs, at the middle version of every hole, the
  * checks whose status changes across it, one process per version (the checks of a shared hole in one
  * run), and rebuilds the matrix from what is on disk; it stops when every boundary lies between
  * adjacent published versions. Then each side of each new boundary is run once more: a check that
@@ -10,7 +11,7 @@
  * The steps are bisect logs (results/bisect-<target>@<check>@<a>..<b>.json, the format of
  * `./run-test.sh bisect`), saved after every run: an interrupted closing starts again from them.
  *
- * A hole with an error or a skip inside, or a flaky side, is not bisected: it is reported as open,
+ * A hole with a flaky side (pass and fail at one version) is not bisected: it is reported as open,
  * with the reason.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -46,14 +47,15 @@ export interface ClosingOptions {
   log?: (line: string) => void;
 }
 
-const decided = (c: VersionClass) => c === "pass" || c === "fail";
+/** A side that flips cannot be bisected from: which of its runs would the search follow? */
+const bisectable = (c: VersionClass) => c !== "flaky";
 
-/** The holes of the matrix as it is on disk: decided on both sides, published versions between. */
+/** The holes of the matrix as it is on disk: published versions between, neither side flaky. */
 export function holesOf(data: MatrixData, published: string[], checks?: string[]): Hole[] {
   const model = buildMatrix(data, published);
   return model.checks
     .filter((c) => !checks || checks.includes(c.id))
-    .flatMap((c) => c.ranges.boundaries.filter((b) => !b.exact && decided(b.from) && decided(b.to)).map((boundary) => ({ check: c.id, boundary })));
+    .flatMap((c) => c.ranges.boundaries.filter((b) => !b.exact && bisectable(b.from) && bisectable(b.to)).map((boundary) => ({ check: c.id, boundary })));
 }
 
 /** The version halfway between the two sides of a hole, in the registry's order. */
@@ -70,7 +72,6 @@ export async function closeHoles(options: ClosingOptions): Promise<ClosingReport
   const logs = new Map<string, { file: string; log: BisectLog }>();
   const tried = new Set<string>();
   const initial = holesOf(options.load(), published, options.checks);
-  if (initial.length === 0) return report;
 
   /** The log of this check whose interval holds the version: one per hole as first found. */
   const logFor = (hole: Hole, version: string): { file: string; log: BisectLog } => {
@@ -148,7 +149,7 @@ export async function closeHoles(options: ClosingOptions): Promise<ClosingReport
   }
   for (const c of after.checks.filter((c) => !options.checks || options.checks.includes(c.id))) {
     for (const b of c.ranges.boundaries.filter((b) => !b.exact)) {
-      const why = !decided(b.from) || !decided(b.to) ? `${b.from} on ${b.before}, ${b.to} on ${b.after}: a side says nothing or flips` : "every version between was tried";
+      const why = !bisectable(b.from) || !bisectable(b.to) ? `${b.from} on ${b.before}, ${b.to} on ${b.after}: a side flips` : "every version between was tried";
       report.open.push({ check: c.id, before: b.before, after: b.after, why });
     }
   }
