@@ -37,9 +37,15 @@ export const errorMidStream: Check = {
     await server.stop();
     await withTimeout(server.closed, 2000, "the server's output").catch(() => {});
     const printed = (server.stderr + "\n" + server.stdoutNoise.map((n) => n.line).join("\n")).split("\n").filter((line) => line.includes(PROBE_ERROR_MESSAGE)).length;
-    const aborted = end ? end.how === "rst" || (client.isChunked && !end.lastChunk) : null;
+    // A connection closed before any status line is not a clean end: the client has no response at all
+    // (Deno.serve up to 2.8.2, on hyper, closes with nothing written; the Deno-owned HTTP/1.1 path that is the
+    // default from 2.8.3, denoland/deno#34446, writes the head and the events first).
+    const responded = client.head !== undefined;
+    const aborted = end ? end.how === "rst" || !responded || (client.isChunked && !end.lastChunk) : null;
     const evidence = {
       eventsBeforeTheThrow: client.events.length,
+      responded,
+      bytesReceived: client.bytesReceived,
       end: end ?? "still open",
       chunked: client.isChunked,
       endTellsAbort: aborted,
@@ -49,7 +55,7 @@ export const errorMidStream: Check = {
     };
     const endMs = end ? round(end.at - threw.at) : null;
     const figure = measured(endMs ?? END_BOUND_MS);
-    const endSaid = end ? `${end.how}${client.isChunked ? (end.lastChunk ? ", after the last chunk: as a clean end" : ", no last chunk: an abort") : end.how === "rst" ? ": an abort" : ": as a clean end"}` : "";
+    const endSaid = !end ? "" : !responded ? `${end.how} before any response: no status line` : `${end.how}${client.isChunked ? (end.lastChunk ? ", after the last chunk: as a clean end" : ", no last chunk: an abort") : end.how === "rst" ? ": an abort" : ": as a clean end"}`;
     const problems = [
       end ? "" : `the stream was still open ${END_BOUND_MS} ms after the producer threw`,
       answer instanceof Error ? `/health did not answer: ${answer.message}` : answer.ok ? "" : "/health said ok: false",

@@ -52,6 +52,14 @@ export const BOUNDARY_NOTES: BoundaryNote[] = [
     upstream: ["oven-sh/bun#35025", "oven-sh/bun#14697"],
   },
   {
+    on: { targets: ["deno"] },
+    checks: ["error.mid-stream"],
+    at: "2.8.3",
+    change:
+      "\"fix(ext/http): surface errors thrown while streaming a Deno.serve body\" (denoland/deno#35104, fixing denoland/deno#19867, \"Error in ReadableStream/TransformStream is swallowed in Deno.serve\"): the error reaches the server's onError, which prints it; and \"add Deno-owned HTTP/1.1 serve path\" (denoland/deno#34446), the default for HTTP/1 from 2.8.3, writes the head and the events before it closes, where hyper closed the connection with nothing written",
+    upstream: ["denoland/deno#35104", "denoland/deno#19867", "denoland/deno#34446"],
+  },
+  {
     on: { runtime: "node" },
     // Each of these fails on stderr not being empty: the warning is its first line.
     checks: ["disconnect.quiet", "completion.signal-quiet", "sigint.open-streams", "sigterm.open-streams", "protocol.resume"],

@@ -25,6 +25,8 @@ export const PULL_REQUESTS = new Set([
   "denoland/deno#28601",
   "denoland/deno#34026",
   "denoland/deno#34397",
+  "denoland/deno#34446",
+  "denoland/deno#35104",
   "denoland/deno#36312",
   "nodejs/node#42812",
   "nodejs/node#56350",
