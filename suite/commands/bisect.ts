@@ -6,8 +6,8 @@
  * and a check that flips is reported as such, never hidden. The steps go to
  * results/bisect-<target>@<check>@<a>..<b>.json, which the version matrix reads too.
  *
- * Exit 0: a boundary found and confirmed; 1: no change between the ends, a status that decides
- * nothing (error, skip), or a flip on re-run; 2: could not run.
+ * Exit 0: a boundary found and confirmed; 1: no change between the ends, a third status between
+ * them, or a flip on re-run; 2: could not run.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
@@ -18,7 +18,7 @@ import { contradictedClaim, UPSTREAM_CLAIMS } from "../curated/notes.ts";
 import { formatFigure } from "../table/format.ts";
 import { bisectLogFile, type BisectLog } from "../versions/matrix-report.ts";
 import { adjacent, compareVersions, publishedVersions, versionsBetween, VersionSpecError } from "../versions/published.ts";
-import { classOf, type VersionClass } from "../versions/ranges.ts";
+import { classOf } from "../versions/ranges.ts";
 import { runtimeOfTarget, runVersion } from "../versions/run-version.ts";
 
 const USAGE = "usage: ./run-test.sh bisect <target> <check-id> <version-a> <version-b>   (e.g. bisect bun disconnect.cancel 1.1.20 1.1.30)";
@@ -72,11 +72,8 @@ async function main(argv: string[]): Promise<number> {
   let hi = versions.length - 1;
   const loClass = classOf((await runAt(versions[lo]!, "end")).status);
   const hiClass = classOf((await runAt(versions[hi]!, "end")).status);
-  const undecided = (c: VersionClass) => c === "unknown";
-  if (undecided(loClass) || undecided(hiClass)) {
-    console.log(`bisect: an end says nothing (error or skip): ${versions[lo]} ${loClass}, ${versions[hi]} ${hiClass}; results in ${file}`);
-    return 1;
-  }
+  // An end that says nothing (error, skip: "unknown") is a status like the others: where a target starts
+  // working at all is a boundary too. Its message says why, in the log.
   if (loClass === hiClass) {
     console.log(`bisect: ${checkId} is ${loClass} at both ends (${versions[lo]}, ${versions[hi]}): no change to find (or it changed and changed back); ${log.runs} runs; ${file}`);
     return 1;
@@ -90,7 +87,7 @@ async function main(argv: string[]): Promise<number> {
     if (cls === loClass) lo = mid;
     else if (cls === hiClass) hi = mid;
     else {
-      console.log(`bisect: ${versions[mid]} says nothing (${cls}); the change lies between ${versions[lo]} and ${versions[hi]}; ${log.runs} runs; ${file}`);
+      console.log(`bisect: ${versions[mid]} is ${cls}, a third status; the change lies between ${versions[lo]} and ${versions[hi]}; ${log.runs} runs; ${file}`);
       return 1;
     }
     console.log(`          → between ${versions[lo]} (${loClass}) and ${versions[hi]} (${hiClass}), ${hi - lo - 1} untested between`);

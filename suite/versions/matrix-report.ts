@@ -174,11 +174,14 @@ export function renderMatrixMarkdown(model: MatrixModel): string {
   const steady = model.checks.filter((c) => c.ranges.segments.length === 1);
   if (steady.length) lines.push(`- Unchanged over every version tested: ${steady.map((c) => `\`${c.id}\` (${c.ranges.segments[0]!.class})`).join(", ")}.`);
   const open = model.checks.flatMap((c) =>
-    c.ranges.boundaries.filter((b) => !b.exact && b.from !== "unknown" && b.to !== "unknown").map((b) => ({ id: c.id, b })),
+    c.ranges.boundaries.filter((b) => !b.exact).map((b) => ({ id: c.id, b })),
   );
   if (open.length) {
     lines.push("", "## Boundaries not pinned down yet", "", `Versions were published between these two; bisect finds the first one that changed (\`./run-test.sh matrix ${model.target} --close-holes\` bisects them all):`, "");
-    for (const { id, b } of open) lines.push(`- \`${id}\`: ${b.from} on ${b.before}, ${b.to} on ${b.after}: \`./run-test.sh bisect ${model.target} ${id} ${b.before} ${b.after}\``);
+    for (const { id, b } of open) {
+      const flaky = b.from === "flaky" || b.to === "flaky" ? " (a side is flaky: its runs disagree, so no bisection can follow it)" : "";
+      lines.push(`- \`${id}\`: ${b.from} on ${b.before}, ${b.to} on ${b.after}: \`./run-test.sh bisect ${model.target} ${id} ${b.before} ${b.after}\`${flaky}`);
+    }
   }
   if (model.contradictions.length) {
     lines.push("", "## Contradicts upstream", "");
