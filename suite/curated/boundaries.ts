@@ -44,6 +44,38 @@ export const BOUNDARY_NOTES: BoundaryNote[] = [
     upstream: ["oven-sh/bun#14120"],
   },
   {
+    on: { targets: ["bun"] },
+    checks: ["flush.compressed"],
+    at: "1.3.3",
+    change:
+      "\"Bun now implements CompressionStream and DecompressionStream\" (the Bun 1.3.3 release notes); on 1.3.2 CompressionStream is undefined, so Hono's compress() middleware throws \"ReferenceError: CompressionStream is not defined\" and the app answers 500 (a research session's reproduction on both binaries; the long-standing request is oven-sh/bun#1723)",
+    upstream: ["https://bun.com/blog/bun-v1.3.3#compressionstream-and-decompressionstream", "oven-sh/bun#1723"],
+  },
+  {
+    on: { targets: ["bun", "elysia-bun"] },
+    checks: ["backpressure.slow-client", "backpressure.pull"],
+    at: "1.4.0",
+    change:
+      "\"When a Bun.serve handler returns new Response(stream) with a default ReadableStream, the response writer pulls from the stream as fast as it can produce, ignoring whether the TCP socket can accept the data\" (oven-sh/bun#32553, merged 2026-06-21, between the 1.3.14 and 1.4.0 releases; it fixes oven-sh/bun#32469, reported on 1.3.14 and 1.4.0-canary.1)",
+    upstream: ["oven-sh/bun#32553", "oven-sh/bun#32469"],
+  },
+  {
+    on: { targets: ["bun", "elysia-bun"] },
+    checks: ["stop.deadline-force"],
+    at: "1.4.0",
+    change:
+      "\"server.stop(true) after an earlier server.stop(false) was a silent no-op\" (oven-sh/bun#35130, merged; on main before the 1.4.0 release, as oven-sh/bun#37074, merged 2026-08-06, builds on it)",
+    upstream: ["oven-sh/bun#35130", "oven-sh/bun#37074"],
+  },
+  {
+    on: { targets: ["bun", "elysia-bun"] },
+    checks: ["h2.flush", "h2.disconnect", "h2.headers"],
+    at: "1.4.1",
+    change:
+      "\"Bun.serve({ http2: true }) — HTTP/2 (RFC 9113) served on the same port, routes and fetch handler as HTTP/1.1, with transparent fallback\" (oven-sh/bun#40137, merged 2026-08-23, after 1.4.0): on 1.4.0 the TLS handshake agrees no ALPN protocol and the request is served over HTTP/1.1",
+    upstream: ["oven-sh/bun#40137"],
+  },
+  {
     on: { targets: ["bun-node"] },
     checks: ["disconnect.signal", "disconnect.cancel", "disconnect.producer-stops", "disconnect.no-leak"],
     at: "1.4.0",
@@ -67,6 +99,23 @@ export const BOUNDARY_NOTES: BoundaryNote[] = [
     change:
       "\"module: remove experimental warning from type stripping\" (nodejs/node#58643, in the 24.3.0 changelog): from 23.6.0, which strips types without a flag (nodejs/node#56350), to 24.2.0 Node prints \"ExperimentalWarning: Type Stripping is an experimental feature and might change at any time\" on stderr when it loads a .ts file",
     upstream: ["nodejs/node#58643", "nodejs/node#56350"],
+  },
+  {
+    on: { runtime: "node" },
+    checks: ["disconnect.quiet", "completion.signal-quiet", "sigint.open-streams", "sigterm.open-streams", "protocol.resume"],
+    // The newest 22.x sorts just before 23.0.0, though the two lines were released side by side.
+    at: "23.0.0",
+    change:
+      "the 23.x line prints \"ExperimentalWarning: Type Stripping is an experimental feature and might change at any time\" on stderr when it loads a .ts file (with --experimental-strip-types before 23.6.0, by default from 23.6.0: nodejs/node#56350) until the warning was removed in 24.3.0 (nodejs/node#58643); the 22.x line stopped printing it in 22.18.0 (\"module: remove experimental warning from type stripping\", in the v22.18.0 release notes)",
+    upstream: ["nodejs/node#56350", "nodejs/node#58643", "https://nodejs.org/en/blog/release/v22.18.0"],
+  },
+  {
+    on: { runtime: "node" },
+    checks: ["disconnect.quiet", "completion.signal-quiet", "sigint.open-streams", "sigterm.open-streams", "protocol.resume"],
+    at: "22.18.0",
+    change:
+      "\"Type stripping is enabled by default\" in 22.18.0, and \"module: remove experimental warning from type stripping\" in the same release (the v22.18.0 release notes; both commits are labelled nodejs/node#56350): before it, 22.6.0 to 22.17 need --experimental-strip-types and print the ExperimentalWarning on stderr",
+    upstream: ["https://nodejs.org/en/blog/release/v22.18.0", "nodejs/node#56350"],
   },
 ];
 
