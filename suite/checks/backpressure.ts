@@ -119,7 +119,9 @@ export const backpressurePull: Check = {
     const evidence = { pulledBytes: pulled, receivedBytes: received, capped: Boolean(capped), observedMs: round(performance.now() - pausedAt), granularity: "the probe reports every MiB pulled", end: client.end ?? null };
     const figure = capped ? censored(beyondMib) : measured(Math.max(0, beyondMib));
     if (client.end) return fail(`the stream ended (${client.end.how}) while the client was not reading`, figure, evidence);
-    if (capped) return fail(`the runtime pulled at least ${beyondMib} MiB beyond what the client received (the probe's cap) within ${round(capped.at - pausedAt)} ms`, figure, evidence);
+    // The cap can be hit before the client is paused (deno-node 2.7.12 pulled 64 MiB before the first bytes were read): say so, never a negative time.
+    const when = capped && capped.at > pausedAt ? `within ${round(capped.at - pausedAt)} ms` : "before the client had stopped reading";
+    if (capped) return fail(`the runtime pulled at least ${beyondMib} MiB beyond what the client received (the probe's cap) ${when}`, figure, evidence);
     if (pulled - received >= PULL_BOUND_BYTES) return fail(`the runtime pulled ${beyondMib} MiB beyond what the client received in ${PULL_OBSERVE_MS} ms (bound 16 MiB)`, figure, evidence);
     return pass(`after ${PULL_OBSERVE_MS} ms, ${round(pulled / MIB, 1)} MiB pulled, ${round(received / MIB, 2)} MiB received: ${Math.max(0, beyondMib)} MiB beyond (bound 16 MiB)`, figure, evidence);
   },
