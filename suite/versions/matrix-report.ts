@@ -92,7 +92,18 @@ export function loadMatrixData(target: string, dir = RUNS_DIR): MatrixData {
       }
     }
   }
-  data.runs.sort((a, b) => compareVersions(a.version, b.version) || a.date.localeCompare(b.date));
+  // One run of several checks (a closing step) is one row, not one per check's log.
+  const merged = new Map<string, RunSource>();
+  for (const run of data.runs) {
+    const key = run.kind === "bisect" ? `${run.version} ${run.date}` : `${run.kind} ${run.file}`;
+    const seen = merged.get(key);
+    if (!seen) merged.set(key, { ...run });
+    else {
+      seen.checks += run.checks;
+      seen.file = seen.file.replace(/ \(and \d+ more logs\)$|$/, ` (and ${seen.checks - 1} more logs)`);
+    }
+  }
+  data.runs = [...merged.values()].sort((a, b) => compareVersions(a.version, b.version) || a.date.localeCompare(b.date));
   return data;
 }
 
