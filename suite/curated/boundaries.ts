@@ -10,6 +10,7 @@ import { parseTargetId } from "../harness/targets.ts";
 export interface BoundaryNote {
   /** Target ids, or a whole runtime (every target on it). */
   on: { targets: string[] } | { runtime: string };
+  /** Check ids; "*": every check whose status changes there (a target that starts working at all). */
   checks: string[];
   /** The first version with the new behaviour: the later side of the measured boundary. */
   at: string;
@@ -92,6 +93,38 @@ export const BOUNDARY_NOTES: BoundaryNote[] = [
     upstream: ["denoland/deno#35104", "denoland/deno#19867", "denoland/deno#34446"],
   },
   {
+    on: { targets: ["deno-node"] },
+    checks: ["*"],
+    at: "2.3.0",
+    change:
+      "\"fix(ext/node): work correctly with wrapper Response objects\" (denoland/deno#29056, in 2.3.0 and never in 2.2.x): @hono/node-server wraps the responses it is given, and Deno.serve \"crashed when it wasn't\" the same object; up to 2.2.15 it prints \"Terminating Deno.serve loop due to unexpected error TypeError: Cannot read properties of undefined (reading 'status')\" and stops accepting connections, so most checks cannot decide",
+    upstream: ["denoland/deno#29056"],
+  },
+  {
+    on: { targets: ["deno-node"] },
+    checks: ["sigint.open-streams", "sigterm.open-streams"],
+    at: "2.4.0",
+    change:
+      "\"feat: make setImmediate and clearImmediate as globals\" (denoland/deno#29877, 2.4.0): up to 2.3.x our node:http shutdown (runtimes/shared/close-idle-connections.ts) fails with \"ReferenceError: setImmediate is not defined\"",
+    upstream: ["denoland/deno#29877"],
+  },
+  {
+    on: { targets: ["deno-node"] },
+    checks: ["flush.headers", "backpressure.slow-client", "backpressure.pull", "stop.deadline-force"],
+    at: "2.7.13",
+    change:
+      "\"feat(ext/node): rewrite node:http with llhttp and native TCPWrap\" (denoland/deno#33208, 2.7.13), \"replacing the hyper-based implementation\": in 2.7.12 ServerResponse.flushHeaders() is a no-op, the body is a ReadableStream enqueued without waiting for the client, and closeAllConnections() only aborts the Deno.serve loop",
+    upstream: ["denoland/deno#33208"],
+  },
+  {
+    on: { targets: ["deno-node"] },
+    checks: ["h2.flush", "h2.disconnect", "h2.headers", "browser.connection-limit[chromium]", "browser.connection-limit[firefox]", "browser.connection-limit[webkit]"],
+    at: "2.7.13",
+    change:
+      "\"fix(ext/node): fix multiple http2 bugs\" (denoland/deno#33315, 2.7.13): \"Http2SecureServer referenced setupConnectionsTracking … without importing them … causing createSecureServer with allowHTTP1: true to crash\", so the HTTP/2 server did not start up to 2.7.12",
+    upstream: ["denoland/deno#33315"],
+  },
+  {
     on: { runtime: "node" },
     // Each of these fails on stderr not being empty: the warning is its first line.
     checks: ["disconnect.quiet", "completion.signal-quiet", "sigint.open-streams", "sigterm.open-streams", "protocol.resume"],
@@ -123,6 +156,6 @@ export const BOUNDARY_NOTES: BoundaryNote[] = [
 export function boundaryNote(check: string, cell: { target: string; runtime: string; after: string }, notes: BoundaryNote[] = BOUNDARY_NOTES): BoundaryNote | undefined {
   const base = parseTargetId(cell.target).name;
   return notes.find(
-    (n) => n.checks.includes(check) && n.at === cell.after && ("targets" in n.on ? n.on.targets.includes(base) : n.on.runtime === cell.runtime),
+    (n) => (n.checks.includes(check) || n.checks.includes("*")) && n.at === cell.after && ("targets" in n.on ? n.on.targets.includes(base) : n.on.runtime === cell.runtime),
   );
 }

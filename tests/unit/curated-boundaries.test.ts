@@ -26,3 +26,8 @@ test("a note for one target does not explain another target on the same runtime"
 test("a versioned target id (bun@1.1.27) is the target's", () => {
   expect(boundaryNote("disconnect.cancel", { target: "bun@1.1.27", runtime: "bun", after: "1.1.27" })).toBeDefined();
 });
+
+test("a note for every check (\"*\") explains any boundary of its target at its version", () => {
+  expect(boundaryNote("flush.tiny", { target: "deno-node", runtime: "deno", after: "2.3.0" })?.upstream).toEqual(["denoland/deno#29056"]);
+  expect(boundaryNote("flush.tiny", { target: "deno", runtime: "deno", after: "2.3.0" })).toBeUndefined();
+});
