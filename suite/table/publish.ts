@@ -74,6 +74,11 @@ export interface Published {
  * another version (a matrix's input: the matrix is published instead), not a calibration fixture's
  * run, not a matrix, a bisect log or the bench?
  */
+/** A target's run at a runtime version other than the pinned one (`bun@1.1.26.json`, `.partial.json`): a matrix's input. */
+const VERSION_RUN = /^[\w.+-]+@\d+\.\d+\.\d+(\.partial)?\.json$/;
+/** Where results/ keeps them. */
+export const VERSION_RUNS_DIR = "versions";
+
 function isFullRun(name: string): boolean {
   return isWholeRunFile(name) && !name.includes("@") && !name.startsWith("fixture_");
 }
@@ -90,8 +95,16 @@ export function publish(options: PublishOptions = {}): Published {
   const runNames = named ? named.map((t) => runFileName(t)) : available.filter(isFullRun).filter((name) => readRun(join(runsDir, name)).run.table !== "yours");
   // Matrices, bisect logs and the bench are published whole with any publish that finds them newer.
   const extras = named ? [] : available.filter((name) => /^(matrix-.*\.(md|json)|bisect-.*\.json|bench\.json)$/.test(name));
+  // The runs at other versions a matrix is built from go beside it, in versions/: the matrix names them.
+  const versionRuns = named ? [] : available.filter((name) => VERSION_RUN.test(name) && !name.startsWith("fixture_"));
   mkdirSync(resultsDir, { recursive: true });
   const copied: string[] = [];
+  if (versionRuns.length) mkdirSync(join(resultsDir, VERSION_RUNS_DIR), { recursive: true });
+  for (const name of versionRuns) {
+    readRun(join(runsDir, name));
+    copyFileSync(join(runsDir, name), join(resultsDir, VERSION_RUNS_DIR, name));
+    copied.push(join(resultsDir, VERSION_RUNS_DIR, name));
+  }
   for (const name of [...runNames, ...extras]) {
     if (runNames.includes(name)) readRun(join(runsDir, name)); // a broken run file is refused, not published
     copyFileSync(join(runsDir, name), join(resultsDir, name));

@@ -202,7 +202,7 @@ export function renderMatrixMarkdown(model: MatrixModel): string {
       );
     }
   }
-  lines.push("", "## Runs", "", row(["version", "run", "file", "date", "suite commit", "checks", "wall time"]), row(Array(7).fill("---")));
+  lines.push("", "## Runs", "", "Published with the matrix: the runs at each version in results/versions/, the bisect logs in results/.", "", row(["version", "run", "file", "date", "suite commit", "checks", "wall time"]), row(Array(7).fill("---")));
   for (const r of model.runs) {
     lines.push(row([r.version, r.kind, `\`${r.file}\``, r.date, r.suiteCommit ?? "", String(r.checks), r.wallMs === undefined ? "" : `${(r.wallMs / 1000).toFixed(1)} s`]));
   }
