@@ -37,7 +37,8 @@ export const BOUNDARY_NOTES: BoundaryNote[] = [
     upstream: ["oven-sh/bun#13712", "https://bun.sh/reference/bun/ServeOptions"],
   },
   {
-    on: { targets: ["bun"] },
+    // Elysia's app.stop() awaits Bun.serve's stop() (elysiajs/elysia#1455): the same change.
+    on: { targets: ["bun", "elysia-bun"] },
     checks: ["stop.runtime-graceful"],
     at: "1.1.30",
     change:
