@@ -9,14 +9,12 @@
  * Exit 0: a boundary found and confirmed; 1: no change between the ends, a third status between
  * them, or a flip on re-run; 2: could not run.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
 import { ALL_CHECKS } from "../checks/registry.ts";
 import type { CheckResult } from "../harness/check.ts";
 import { runCommand, UsageError } from "../harness/command.ts";
 import { contradictedClaim, UPSTREAM_CLAIMS } from "../curated/notes.ts";
 import { formatFigure } from "../table/format.ts";
-import { bisectLogFile, type BisectLog } from "../versions/matrix-report.ts";
+import { appendBisectStep, bisectLogFile, saveBisectLog, type BisectLog } from "../versions/matrix-report.ts";
 import { adjacent, compareVersions, publishedVersions, versionsBetween, VersionSpecError } from "../versions/published.ts";
 import { classOf } from "../versions/ranges.ts";
 import { runtimeOfTarget, runVersion } from "../versions/run-version.ts";
@@ -40,25 +38,11 @@ async function main(argv: string[]): Promise<number> {
 
   const log: BisectLog = { target, check: checkId, good: a, bad: b, steps: [], runs: 0 };
   const file = bisectLogFile(target, checkId, a, b);
-  const save = () => {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, JSON.stringify(log, null, 2) + "\n");
-  };
   const startedAt = performance.now();
   const runAt = async (version: string, role: string): Promise<CheckResult> => {
     const run = await runVersion(target, version, [check], { partial: true, concurrency: 1, write: false });
     const result = run.results.checks[0]!;
-    log.runs++;
-    log.steps.push({
-      version,
-      status: result.status,
-      ...(result.figure ? { figure: result.figure } : {}),
-      message: result.message,
-      date: run.results.run.date,
-      role,
-      evidence: result.evidence,
-    });
-    save();
+    appendBisectStep(file, log, result, { version, date: run.results.run.date, role });
     const figure = formatFigure(result.figure);
     console.log(
       `  run ${String(log.runs).padStart(2)}  ${role.padEnd(10)} ${`${runtime} ${version}`.padEnd(14)} ${result.status.padEnd(8)} ${figure.padEnd(30)} ${(result.durationMs / 1000).toFixed(1)} s` +
@@ -97,7 +81,7 @@ async function main(argv: string[]): Promise<number> {
   const again = [classOf((await runAt(versions[lo]!, "confirm")).status), classOf((await runAt(versions[hi]!, "confirm")).status)];
   const confirmed = again[0] === loClass && again[1] === hiClass;
   log.boundary = { before: versions[lo]!, after: versions[hi]!, confirmed };
-  save();
+  saveBisectLog(file, log);
   const wall = ((performance.now() - startedAt) / 1000).toFixed(1);
   console.log("");
   if (!confirmed) {

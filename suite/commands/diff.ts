@@ -11,7 +11,6 @@ import { formatChange, statusChanges } from "../harness/status-diff.ts";
 
 const USAGE = "usage: ./run-test.sh diff DIR_A DIR_B [<target>...]";
 
-
 async function main(argv: string[]): Promise<number> {
   const [a, b, ...targets] = argv;
   if (!a || !b || a.startsWith("-") || b.startsWith("-")) throw new UsageError("expected two folders of runs");

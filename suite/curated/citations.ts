@@ -52,3 +52,9 @@ export function citation(reference: string): Citation {
   if (/^https?:\/\//.test(reference)) return { text: reference.replace(/^https?:\/\//, ""), url: reference };
   return { text: reference };
 }
+
+/** A citation as Markdown: a link where there is one. */
+export function citationMarkdown(reference: string): string {
+  const c = citation(reference);
+  return c.url ? `[${c.text}](${c.url})` : c.text;
+}

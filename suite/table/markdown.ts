@@ -1,6 +1,6 @@
 /** COMPATIBILITY.md: run information, the seed's rows, every check by group, then the footnotes. */
 import { renderRangesMarkdown, type VersionRange } from "./version-ranges.ts";
-import { citation } from "../curated/citations.ts";
+import { citationMarkdown } from "../curated/citations.ts";
 import { cellFigure, LEGEND, NOT_RUN_MARK, STATUS_MARK, usualLabel } from "./format.ts";
 import type { Cell, ReportModel } from "./model.ts";
 import { withoutUpstream, type Footnote } from "./footnotes.ts";
@@ -32,10 +32,7 @@ const unavailableCells = (model: ReportModel) => model.unavailable.map(() => "no
 
 function renderFootnote(note: Footnote): string {
   const upstream = note.upstream.length
-    ? note.upstream.map((ref) => {
-        const c = citation(ref);
-        return c.url ? `[${c.text}](${c.url})` : c.text;
-      }).join(", ")
+    ? note.upstream.map(citationMarkdown).join(", ")
     : withoutUpstream(note);
   const parts = [
     `${note.number}. <a id="note-${note.number}"></a>**${note.target} · \`${note.check}\` · ${STATUS_MARK[note.status]} ${note.status}.**`,

@@ -69,16 +69,16 @@ export interface Published {
   copied: string[];
 }
 
-/**
- * Is `name` in runs/ a full run of a target at its pinned version: not a subset, not a run at
- * another version (a matrix's input: the matrix is published instead), not a calibration fixture's
- * run, not a matrix, a bisect log or the bench?
- */
 /** A target's run at a runtime version other than the pinned one (`bun@1.1.26.json`, `.partial.json`): a matrix's input. */
 const VERSION_RUN = /^[\w.+-]+@\d+\.\d+\.\d+(\.partial)?\.json$/;
 /** Where results/ keeps them. */
 export const VERSION_RUNS_DIR = "versions";
 
+/**
+ * Is `name` in runs/ a full run of a target at its pinned version: not a subset, not a run at
+ * another version (a matrix's input, published in versions/ beside the matrix), not a calibration
+ * fixture's run, not a matrix, a bisect log or the bench?
+ */
 function isFullRun(name: string): boolean {
   return isWholeRunFile(name) && !name.includes("@") && !name.startsWith("fixture_");
 }
@@ -97,18 +97,18 @@ export function publish(options: PublishOptions = {}): Published {
   const extras = named ? [] : available.filter((name) => /^(matrix-.*\.(md|json)|bisect-.*\.json|bench\.json)$/.test(name));
   // The runs at other versions a matrix is built from go beside it, in versions/: the matrix names them.
   const versionRuns = named ? [] : available.filter((name) => VERSION_RUN.test(name) && !name.startsWith("fixture_"));
+  const copies = [
+    ...runNames.map((name) => ({ name, to: name, run: true })),
+    ...extras.map((name) => ({ name, to: name, run: false })),
+    ...versionRuns.map((name) => ({ name, to: join(VERSION_RUNS_DIR, name), run: true })),
+  ];
   mkdirSync(resultsDir, { recursive: true });
-  const copied: string[] = [];
   if (versionRuns.length) mkdirSync(join(resultsDir, VERSION_RUNS_DIR), { recursive: true });
-  for (const name of versionRuns) {
-    readRun(join(runsDir, name));
-    copyFileSync(join(runsDir, name), join(resultsDir, VERSION_RUNS_DIR, name));
-    copied.push(join(resultsDir, VERSION_RUNS_DIR, name));
-  }
-  for (const name of [...runNames, ...extras]) {
-    if (runNames.includes(name)) readRun(join(runsDir, name)); // a broken run file is refused, not published
-    copyFileSync(join(runsDir, name), join(resultsDir, name));
-    copied.push(join(resultsDir, name));
+  const copied: string[] = [];
+  for (const { name, to, run } of copies) {
+    if (run) readRun(join(runsDir, name)); // a broken run file is refused, not published
+    copyFileSync(join(runsDir, name), join(resultsDir, to));
+    copied.push(join(resultsDir, to));
   }
   const published = readdirSync(resultsDir).filter(isFullRun);
   // The built-in targets in their order, then any other target that has a published run.

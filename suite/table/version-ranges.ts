@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { boundaryNote, type BoundaryNote } from "../curated/boundaries.ts";
-import { citation } from "../curated/citations.ts";
+import { citation, citationMarkdown } from "../curated/citations.ts";
 import type { CompatFile, SupportStatement } from "./compat-json.ts";
 
 interface MatrixBoundary {
@@ -93,7 +93,7 @@ function boundaryCell(b: MatrixBoundary): string {
 
 function explanationCell(range: VersionRange): string {
   const notes = range.boundaries.flatMap((b) =>
-    b.explained ? [`${b.after}: ${b.explained.change} (${b.explained.upstream.map((u) => { const c = citation(u); return c.url ? `[${c.text}](${c.url})` : c.text; }).join(", ")})`] : [],
+    b.explained ? [`${b.after}: ${b.explained.change} (${b.explained.upstream.map(citationMarkdown).join(", ")})`] : [],
   );
   return notes.length ? notes.join("<br>") : "—";
 }

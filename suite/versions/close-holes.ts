@@ -14,10 +14,9 @@
  * A hole with a flaky side (pass and fail at one version) is not bisected: it is reported as open,
  * with the reason.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
 import type { CheckResult } from "../harness/check.ts";
-import { bisectLogFile, buildMatrix, type BisectLog, type MatrixData } from "./matrix-report.ts";
+import { appendBisectStep, bisectLogFile, buildMatrix, type BisectLog, type MatrixData } from "./matrix-report.ts";
 import { compareVersions, versionsBetween } from "./published.ts";
 import type { Boundary, VersionClass } from "./ranges.ts";
 
@@ -99,18 +98,7 @@ export async function closeHoles(options: ClosingOptions): Promise<ClosingReport
       const hole = holes.find((h) => h.check === result.id)!;
       tried.add(`${result.id}@${version}`);
       const { file, log } = logFor(hole, version);
-      log.runs++;
-      log.steps.push({
-        version,
-        status: result.status,
-        ...(result.figure ? { figure: result.figure } : {}),
-        message: result.message,
-        date,
-        role,
-        ...(result.evidence ? { evidence: result.evidence } : {}),
-      });
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, JSON.stringify(log, null, 2) + "\n");
+      appendBisectStep(file, log, result, { version, date, role });
       say(`    ${result.id.padEnd(34)} ${result.status.padEnd(8)} ${result.message.slice(0, 110)}`);
     }
   };

@@ -5,10 +5,10 @@
  * with, per check, the ranges where it passes and its support statements in browser-compat-data
  * style. Written as results/matrix-<target>.md and results/matrix-<target>.json.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 import { ALL_CHECKS } from "../checks/registry.ts";
-import type { Figure, Status } from "../harness/check.ts";
+import type { CheckResult, Figure, Status } from "../harness/check.ts";
 import type { TargetResults } from "../harness/runner.ts";
 import { RUNS_DIR } from "../harness/run-files.ts";
 import { TARGETS, RUNTIME_PACKAGES, type RuntimeName } from "../harness/targets.ts";
@@ -26,6 +26,27 @@ export interface BisectLog {
   steps: { version: string; status: Status; figure?: Figure; message: string; date: string; role: string; evidence?: Record<string, unknown> }[];
   boundary?: { before: string; after: string; confirmed: boolean };
   runs: number;
+}
+
+/** Writes a bisect log as it stands: after every run, so that an interrupted bisection resumes from it. */
+export function saveBisectLog(file: string, log: BisectLog): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(log, null, 2) + "\n");
+}
+
+/** Records one run of the log's check (`bisect` and --close-holes alike) and saves the log. */
+export function appendBisectStep(file: string, log: BisectLog, result: CheckResult, at: { version: string; date: string; role: string }): void {
+  log.runs++;
+  log.steps.push({
+    version: at.version,
+    status: result.status,
+    ...(result.figure ? { figure: result.figure } : {}),
+    message: result.message,
+    date: at.date,
+    role: at.role,
+    evidence: result.evidence,
+  });
+  saveBisectLog(file, log);
 }
 
 /** One log per check and interval, so that a check with two boundaries keeps both bisections. */
@@ -93,17 +114,14 @@ export function loadMatrixData(target: string, dir = RUNS_DIR): MatrixData {
     }
   }
   // One run of several checks (a closing step) is one row, not one per check's log.
-  const merged = new Map<string, RunSource>();
+  const byRun = new Map<string, RunSource[]>();
   for (const run of data.runs) {
     const key = run.kind === "bisect" ? `${run.version} ${run.date}` : `${run.kind} ${run.file}`;
-    const seen = merged.get(key);
-    if (!seen) merged.set(key, { ...run });
-    else {
-      seen.checks += run.checks;
-      seen.file = seen.file.replace(/ \(and \d+ more logs\)$|$/, ` (and ${seen.checks - 1} more logs)`);
-    }
+    byRun.set(key, [...(byRun.get(key) ?? []), run]);
   }
-  data.runs = [...merged.values()].sort((a, b) => compareVersions(a.version, b.version) || a.date.localeCompare(b.date));
+  data.runs = [...byRun.values()]
+    .map(([first, ...more]) => (more.length ? { ...first!, checks: first!.checks + more.reduce((n, r) => n + r.checks, 0), file: `${first!.file} (and ${more.length} more logs)` } : first!))
+    .sort((a, b) => compareVersions(a.version, b.version) || a.date.localeCompare(b.date));
   return data;
 }
 
