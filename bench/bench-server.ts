@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { requestJson } from "../suite/harness/control.ts";
 import { ServerProcess, startServer, type ServerRecord } from "../suite/harness/server-process.ts";
-import type { Target } from "../suite/harness/targets.ts";
+import type { Target } from "../suite/targets/targets.ts";
 import { placedCommand, type Placement } from "./placement.ts";
 
 const REQUEST_TIMEOUT_MS = 10_000;

@@ -8,16 +8,16 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { parseArgs } from "node:util";
-import { onCleanup, runCommand, UsageError } from "../suite/harness/command.ts";
-import { RUNS_DIR } from "../suite/harness/run-files.ts";
-import { ClientPool, type ClientRuntime } from "./client-pool.ts";
+import { onCleanup, parseCommandLine, runCommand } from "../suite/commands/cli.ts";
+import { UsageError } from "../suite/model/errors.ts";
+import { RUNS_DIR } from "../suite/files/run-files.ts";
+import { ClientPool } from "./client-pool.ts";
+import { type ClientRuntime, settingsFor } from "./settings.ts";
 import { machineInfo } from "../suite/harness/machine.ts";
 import { versions } from "./versions.ts";
 import { detectPlacement, pinSelf } from "./placement.ts";
 import { compare, formatTable, goals, metricsFor, type BenchResults } from "./summary.ts";
 import { runSubject, type SubjectResult } from "./run-subject.ts";
-import { settingsFor } from "./settings.ts";
 import { PEER_NAMES, subjectsFor } from "./subjects.ts";
 
 const USAGE = `usage: ./run-test.sh bench <target>... [options]
@@ -62,12 +62,7 @@ function clientRuntimeOption(value: string | undefined): ClientRuntime {
 }
 
 async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
+  const parsed = parseCommandLine(argv, {
         quick: { type: "boolean" },
         clients: { type: "string" },
         repeats: { type: "string" },
@@ -76,11 +71,7 @@ async function main(argv: string[]): Promise<number> {
         peers: { type: "string" },
         "client-runtime": { type: "string" },
         help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+      });
   const { values, positionals } = parsed;
   if (values.help) {
     console.log(USAGE);

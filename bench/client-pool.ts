@@ -5,21 +5,14 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
-import { ROOT, runtimeBinary } from "../suite/harness/targets.ts";
+import { ROOT } from "../suite/files/paths.ts";
+import { runtimeBinary } from "../suite/targets/targets.ts";
 import { withTimeout } from "../suite/harness/wait.ts";
 import { mergeHistograms, type Histogram } from "./histogram.ts";
 import { placedCommand } from "./placement.ts";
-import { CONNECTIONS_PER_CLIENT_PROCESS } from "./settings.ts";
+import { CONNECTIONS_PER_CLIENT_PROCESS, type ClientRuntime } from "./settings.ts";
 import type { ChurnResult, CollectResult, OpenResult, Reply, Request, StatusResult } from "./protocol.ts";
 
-/**
- * The runtime the load clients run on. Bun by default: on Node each socket's read costs the client
- * more than the server's write costs the server (a quick bench on 2026-12-01: at 3.2M deliveries/s
- * offered the node clients used 0.92 cores against Bun's raw ceiling's 0.70, and the fan-out ended
- * "limited by client"; with the clients on Bun the same target ended "limited by server"). Node stays
- * available (`--client-runtime node`) to compare.
- */
-export type ClientRuntime = "bun" | "node";
 
 export function clientCommand(runtime: ClientRuntime): string[] {
   const program = runtime === "bun" ? runtimeBinary("bun") : process.execPath;

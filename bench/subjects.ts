@@ -1,9 +1,10 @@
 /**
- * What the bench runs: the targets asked for (the suite's definitions, suite/harness/targets.ts) and,
+ * What the bench runs: the targets asked for (the suite's definitions, suite/targets/targets.ts) and,
  * for each runtime among them, the peers (bench/peers/: the code a user would write instead of the
  * dispatcher) and its raw ceiling (bench/ceilings/<runtime>.ts, no framework).
  */
-import { programTarget, resolveTarget, runtimeCommand, runtimeOf, type RuntimeName, type Target } from "../suite/harness/targets.ts";
+import { programTarget, resolveTarget, runtimeCommand, runtimeOf, type Target } from "../suite/targets/targets.ts";
+import { type RuntimeName } from "../suite/targets/runtime-versions.ts";
 
 export interface Subject {
   /** `node`, `bun@1.1.26`…, `peer:hono-streamsse:node`, or `ceiling:node`. */

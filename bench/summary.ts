@@ -4,7 +4,7 @@
  * and results/bench.json (its shape: BenchResults).
  */
 import type { Stat } from "./histogram.ts";
-import type { MachineInfo } from "../suite/harness/machine.ts";
+import type { MachineInfo } from "../suite/model/results.ts";
 import type { Placement } from "./placement.ts";
 import type { SubjectResult } from "./run-subject.ts";
 import type { Settings } from "./settings.ts";

@@ -2,9 +2,10 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { pinnedVersion } from "../suite/harness/runtime-versions.ts";
-import { libraryVersions, ROOT } from "../suite/harness/targets.ts";
-import type { ClientRuntime } from "./client-pool.ts";
+import { pinnedVersion } from "../suite/targets/runtime-versions.ts";
+import { libraryVersions } from "../suite/targets/targets.ts";
+import { ROOT } from "../suite/files/paths.ts";
+import type { ClientRuntime } from "./settings.ts";
 
 export function versions(clientRuntime: ClientRuntime): Record<string, string> {
   const client = clientRuntime === "bun" ? `bun ${pinnedVersion("bun") ?? "unknown"}` : `node ${process.versions.node}`;

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import type { BenchResults } from "../bench/summary.ts";
-import { ROOT } from "../suite/harness/targets.ts";
+import { ROOT } from "../suite/files/paths.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "sse-bench-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

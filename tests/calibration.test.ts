@@ -8,9 +8,10 @@
  * targets a check names itself.
  */
 import { afterAll, describe, expect, test } from "vitest";
-import { closeAllEngines } from "../suite/harness/browsers/engine.ts";
-import { runCheck, type Check, type CheckResult } from "../suite/harness/check.ts";
-import { resolveTarget, type Target } from "../suite/harness/targets.ts";
+import { closeAllEngines } from "../suite/harness/browsers/registry.ts";
+import { runCheck, type Check } from "../suite/harness/check.ts";
+import { type CheckResult } from "../suite/model/results.ts";
+import { resolveTarget, type Target } from "../suite/targets/targets.ts";
 import { ALL_CHECKS } from "../suite/checks/registry.ts";
 import { readExpectations } from "../suite/expectations/compare.ts";
 

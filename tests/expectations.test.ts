@@ -15,10 +15,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { ALL_CHECKS } from "../suite/checks/registry.ts";
-import { runCheck, type CheckResult } from "../suite/harness/check.ts";
-import { writeRun } from "../suite/harness/run-files.ts";
-import { runTarget, type TargetResults } from "../suite/harness/runner.ts";
-import { resolveTarget, TARGET_NAMES } from "../suite/harness/targets.ts";
+import { runCheck } from "../suite/harness/check.ts";
+import type { CheckResult, TargetResults } from "../suite/model/results.ts";
+import { writeRun } from "../suite/files/run-files.ts";
+import { runTarget } from "../suite/harness/runner.ts";
+import { resolveTarget, targetNames } from "../suite/targets/targets.ts";
 import {
   compareWithExpectations,
   describeDifferences,
@@ -28,7 +29,7 @@ import {
   type ExpectationsFile,
 } from "../suite/expectations/compare.ts";
 
-const TARGETS = readdirSync(EXPECTATIONS_DIR)
+const EXPECTED_TARGETS = readdirSync(EXPECTATIONS_DIR)
   .filter((f) => f.endsWith(".json"))
   .map((f) => f.slice(0, -".json".length));
 
@@ -58,10 +59,10 @@ const SAMPLE_EXPECTATIONS: ExpectationsFile = {
 
 describe("expectation files", () => {
   test("exist for every built-in target", () => {
-    expect(TARGET_NAMES.filter((name) => !TARGETS.includes(name))).toEqual([]);
+    expect(targetNames().filter((name) => !EXPECTED_TARGETS.includes(name))).toEqual([]);
   });
 
-  for (const target of TARGETS) {
+  for (const target of EXPECTED_TARGETS) {
     test(`${target}: every check that does not pass says why (cause and evidence)`, () => {
       expect(validateExpectations(readExpectations(target)!, target)).toEqual([]);
     });
@@ -112,7 +113,7 @@ describe("comparing a run with its expectations", () => {
 });
 
 describe.sequential("the suite on every target with expectations", () => {
-  for (const target of TARGETS) {
+  for (const target of EXPECTED_TARGETS) {
     test(`${target} behaves as expected`, { timeout: 900_000 }, async () => {
       const expectations = readExpectations(target)!;
       const resolved = resolveTarget(target);

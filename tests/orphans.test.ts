@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { chromiumMissing } from "../suite/harness/browser.ts";
-import { ROOT } from "../suite/harness/targets.ts";
+import { ROOT } from "../suite/files/paths.ts";
 
 /** Pids of live processes whose environment carries `marker`, other than `exclude`. */
 function processesWith(marker: string, exclude: number[] = []): number[] {

@@ -10,9 +10,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { freePort, untilPortAccepts } from "../suite/harness/server-process.ts";
-import { ROOT } from "../suite/harness/targets.ts";
+import { ROOT } from "../suite/files/paths.ts";
 import { withTimeout } from "../suite/harness/wait.ts";
-import type { TargetResults } from "../suite/harness/runner.ts";
+import type { TargetResults } from "../suite/model/results.ts";
 import { ALL_CHECKS } from "../suite/checks/registry.ts";
 
 const home = mkdtempSync(join(tmpdir(), "own-server-"));

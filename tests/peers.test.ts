@@ -9,7 +9,7 @@ import { BENCH_ENV } from "../bench/bench-server.ts";
 import { PEERS, peerTarget } from "../bench/subjects.ts";
 import { collectGarbage, openStream, publish, stats } from "../suite/harness/control.ts";
 import { startServer, type ServerProcess } from "../suite/harness/server-process.ts";
-import type { RuntimeName } from "../suite/harness/targets.ts";
+import type { RuntimeName } from "../suite/targets/runtime-versions.ts";
 
 let server: ServerProcess | undefined;
 afterEach(async () => {

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { renderCatalogue } from "../suite/catalogue/render.ts";
 import { ALL_CHECKS } from "../suite/checks/registry.ts";
-import { ROOT } from "../suite/harness/targets.ts";
+import { ROOT } from "../suite/files/paths.ts";
 
 const BRIEF = join(ROOT, "..", "shared", "CHECKS.md");
 

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, test } from "vitest";
-import type { TargetResults } from "../suite/harness/runner.ts";
+import type { TargetResults } from "../suite/model/results.ts";
 import { chromiumMissing, withBrowser } from "../suite/harness/browser.ts";
 import { ALL_CHECKS } from "../suite/checks/registry.ts";
 import { NOT_RUN_MARK } from "../suite/table/format.ts";

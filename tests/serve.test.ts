@@ -5,7 +5,8 @@
 import { afterEach, describe, expect, test } from "vitest";
 import { chromiumMissing, withBrowser } from "../suite/harness/browser.ts";
 import { ServerProcess } from "../suite/harness/server-process.ts";
-import { programTarget, ROOT, TARGETS } from "../suite/harness/targets.ts";
+import { programTarget, targetSpecs } from "../suite/targets/targets.ts";
+import { ROOT } from "../suite/files/paths.ts";
 
 const started: ServerProcess[] = [];
 afterEach(async () => {
@@ -13,7 +14,7 @@ afterEach(async () => {
 });
 
 async function serve(id: string): Promise<ServerProcess> {
-  const spec = TARGETS[id]!;
+  const spec = targetSpecs()[id]!;
   const target = programTarget({ id, runtime: spec.runtime, server: spec.server, framework: spec.framework, command: [`${ROOT}/run-test.sh`, "serve", id] });
   const server = new ServerProcess(target, { SSE_CONTROL: "0" });
   started.push(server);

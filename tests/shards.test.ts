@@ -8,9 +8,9 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { readRun } from "../suite/harness/run-files.ts";
-import { statusChanges } from "../suite/harness/status-diff.ts";
-import { ROOT } from "../suite/harness/targets.ts";
+import { readRun } from "../suite/files/run-files.ts";
+import { statusChanges } from "../suite/model/status-diff.ts";
+import { ROOT } from "../suite/files/paths.ts";
 
 const home = mkdtempSync(join(tmpdir(), "shards-"));
 afterAll(() => rmSync(home, { recursive: true, force: true }));

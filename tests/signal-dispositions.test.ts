@@ -8,9 +8,10 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { missingDebianPackages } from "../suite/harness/debian-packages.ts";
+import { missingDebianPackages } from "../suite/targets/debian-packages.ts";
 import { signalDispositions } from "../suite/harness/signal-dispositions.ts";
-import { findBinary, ROOT } from "../suite/harness/targets.ts";
+import { findBinary } from "../suite/targets/runtime-versions.ts";
+import { ROOT } from "../suite/files/paths.ts";
 
 const node = findBinary("node", join(ROOT, "node_modules"))!;
 

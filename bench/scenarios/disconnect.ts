@@ -7,7 +7,7 @@
 import { openStream } from "../../suite/harness/control.ts";
 import type { BenchContext } from "../context.ts";
 import { round, stat, type Stat } from "../histogram.ts";
-import { percentile } from "../../suite/harness/percentile.ts";
+import { percentile } from "../../suite/model/percentile.ts";
 
 export interface DisconnectResult {
   p50Ms: Stat;

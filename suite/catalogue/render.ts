@@ -4,9 +4,9 @@
  * ../shared can read it; `./run-test.sh catalogue` writes it and a test keeps it current.
  */
 import type { Check } from "../harness/check.ts";
-import { GROUPS, SEED_QUESTIONS } from "../checks/groups.ts";
+import { GROUPS, SEED_QUESTIONS } from "../model/groups.ts";
 import { ALL_CHECKS } from "../checks/registry.ts";
-import { ALL_CAPABILITIES, CAPABILITIES } from "../harness/capabilities.ts";
+import { ALL_CAPABILITIES, CAPABILITIES } from "../model/capabilities.ts";
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 

@@ -3,10 +3,11 @@
  * dropped"). The server must bound what it holds for it, apply its declared policy, and keep serving
  * a fast client beside it.
  */
-import { censored, type Check, fail, measured, pass } from "../harness/check.ts";
+import { censored, fail, measured, pass } from "../model/results.ts";
+import { type Check } from "../harness/check.ts";
 import { openStream, publish, stats } from "../harness/control.ts";
 import { round } from "../harness/wait.ts";
-import { ascending, percentile } from "../harness/percentile.ts";
+import { ascending, percentile } from "../model/percentile.ts";
 
 const EVENT_BYTES = 100_000;
 const TOTAL_BYTES = 20_000_000;

@@ -4,13 +4,16 @@
  * reconnect. Each check is declared once and runs in every engine, a result of its own per engine:
  * `browser.eventsource[firefox]`.
  */
-import { acquireEngine, ENGINE_NAMES, engineMissing, type BrowserEngine, type EngineName, type EnginePage } from "../harness/browsers/engine.ts";
-import { censored, type Check, type CheckContext, fail, measured, pass, setUpStep, skip, type Verdict } from "../harness/check.ts";
+import { acquireEngine } from "../harness/browsers/registry.ts";
+import { ENGINE_NAMES, type EngineName } from "../model/engines.ts";
+import { engineMissing, type BrowserEngine, type EnginePage } from "../harness/browsers/engine.ts";
+import { censored, fail, measured, pass, skip, type Verdict } from "../model/results.ts";
+import { type Check, type CheckContext, setUpStep } from "../harness/check.ts";
 import { endStreams, publish } from "../harness/control.ts";
 import { round } from "../harness/wait.ts";
 import { serveOtherOrigin } from "../harness/other-origin.ts";
 import { pageEvents, waitInPage } from "./lib/page.ts";
-import { missingDebianPackages } from "../harness/debian-packages.ts";
+import { missingDebianPackages } from "../targets/debian-packages.ts";
 import { selfSignedCertificate } from "../harness/tls.ts";
 
 const DROP_BOUND_MS = 1000;

@@ -2,7 +2,8 @@
  * completion.*: a stream that the server ends normally must not look like a disconnect (no abort, no
  * cancel(), nothing on stderr).
  */
-import { type Check, fail, measured, pass, type Verdict } from "../harness/check.ts";
+import { type Check } from "../harness/check.ts";
+import { fail, measured, pass, type Verdict } from "../model/results.ts";
 import { endStreams, openStream, publish, stats, type OpenedStream } from "../harness/control.ts";
 import type { ServerProcess } from "../harness/server-process.ts";
 import { round } from "../harness/wait.ts";

@@ -3,13 +3,14 @@
  * event? Seed row "handles concurrent requests".
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { censored, type Check, type CheckContext, fail, measured, pass, skip, type Verdict } from "../harness/check.ts";
+import { censored, fail, measured, pass, skip, type Verdict } from "../model/results.ts";
+import { type Check, type CheckContext } from "../harness/check.ts";
 import { awaitOwnEvents, isBlackBox, NO_CADENCE, ownEventsBoundMs, startBlackBox } from "./lib/own-events.ts";
 import { health, publish, stats } from "../harness/control.ts";
 import type { RawSseClient } from "../harness/raw-client.ts";
 import type { ServerProcess } from "../harness/server-process.ts";
 import { round } from "../harness/wait.ts";
-import { percentile } from "../harness/percentile.ts";
+import { percentile } from "../model/percentile.ts";
 
 /** Server settings: no demo producer, so that every event on the wire is one the check published. */
 const ENV = { SSE_PRODUCER_MS: "0" };

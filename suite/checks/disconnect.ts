@@ -2,7 +2,8 @@
  * disconnect.*: does the server notice that the client went away, stop producing, stay quiet about it
  * and keep nothing? Seed rows "stops thread/calling next()", "calls close()", "does not throw or spew".
  */
-import { censored, type Check, type CheckContext, fail, measured, pass, skip, type Verdict } from "../harness/check.ts";
+import { censored, fail, measured, pass, skip, type Verdict } from "../model/results.ts";
+import { type Check, type CheckContext } from "../harness/check.ts";
 import { collectGarbage, health, openStream, publish, stats, type OpenedStream } from "../harness/control.ts";
 import type { ServerRecord, ServerProcess } from "../harness/server-process.ts";
 import { round, TimeoutError } from "../harness/wait.ts";

@@ -5,7 +5,8 @@
  * stream that hangs. Whether the client can tell that end from a clean one (no last chunk, or a reset)
  * is recorded as a fact (honojs/hono#2164, denoland/deno#33166).
  */
-import { type Check, fail, measured, pass } from "../harness/check.ts";
+import { type Check } from "../harness/check.ts";
+import { fail, measured, pass } from "../model/results.ts";
 import { health } from "../harness/control.ts";
 import { round, withTimeout } from "../harness/wait.ts";
 import { PROBE_ERROR_MESSAGE } from "../../src/probes.ts";

@@ -9,7 +9,8 @@
  * Bun batches stream chunks as it likes (oven-sh/bun#13944): the client parses SSE frames and never
  * counts on one read per event, except where a check asks exactly that ("one at a time").
  */
-import { censored, type Check, type CheckContext, fail, measured, pass, setUpStep, skip, type Verdict } from "../harness/check.ts";
+import { censored, fail, measured, pass, skip, type Verdict } from "../model/results.ts";
+import { type Check, type CheckContext, setUpStep } from "../harness/check.ts";
 import { awaitOwnEvents, isBlackBox, NO_CADENCE, ownEventsBoundMs, startBlackBox } from "./lib/own-events.ts";
 import { openStream, publish, type OpenedStream } from "../harness/control.ts";
 import type { RawSseClient, ReceivedEvent } from "../harness/raw-client.ts";

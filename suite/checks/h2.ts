@@ -6,8 +6,9 @@
  * capability. Over HTTP/2 a client ends
  * one stream with RST_STREAM and keeps the connection; there is no FIN to see.
  */
-import { censored, type Check, type CheckContext, fail, measured, pass, setUpStep, skip, type Verdict } from "../harness/check.ts";
-import { missingDebianPackages, missingPackagesReason } from "../harness/debian-packages.ts";
+import { censored, fail, measured, pass, skip, type Verdict } from "../model/results.ts";
+import { type Check, type CheckContext, setUpStep } from "../harness/check.ts";
+import { missingDebianPackages, missingPackagesReason } from "../targets/debian-packages.ts";
 import { H2SseClient } from "../harness/h2-client.ts";
 import type { ServerProcess } from "../harness/server-process.ts";
 import { selfSignedCertificate } from "../harness/tls.ts";

@@ -6,7 +6,8 @@
  * (oven-sh/bun#13772) and sends a heartbeat comment every SSE_HEARTBEAT_MS. The fact shows the runtime
  * without either, the outcome with both.
  */
-import { type Check, type CheckContext, fail, measured, pass, type Verdict } from "../harness/check.ts";
+import { type Check, type CheckContext } from "../harness/check.ts";
+import { fail, measured, pass, type Verdict } from "../model/results.ts";
 import { openStream, publish } from "../harness/control.ts";
 import type { ReceivedEvent } from "../harness/raw-client.ts";
 import { delay, round } from "../harness/wait.ts";

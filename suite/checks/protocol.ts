@@ -3,7 +3,8 @@
  * client (https://html.spec.whatwg.org/multipage/server-sent-events.html), with every mitigation on.
  * The idle half (idle.*) lives in ./idle.ts.
  */
-import { type Check, fail, measured, pass } from "../harness/check.ts";
+import { type Check } from "../harness/check.ts";
+import { fail, measured, pass } from "../model/results.ts";
 import { openStream, publish } from "../harness/control.ts";
 import type { RawSseClient, ReceivedEvent } from "../harness/raw-client.ts";
 import type { ServerProcess } from "../harness/server-process.ts";

@@ -7,13 +7,14 @@
  * `X-Accel-Buffering: no`, which nginx honours per response. The outcome is the stream with every
  * mitigation on; the fact, `mitigations=0` (no such header), is recorded beside it.
  */
-import { censored, type Check, fail, measured, pass, setUpStep, skip } from "../harness/check.ts";
+import { censored, fail, measured, pass, skip } from "../model/results.ts";
+import { type Check, setUpStep } from "../harness/check.ts";
 import { publish } from "../harness/control.ts";
-import { missingDebianPackages, missingPackagesReason } from "../harness/debian-packages.ts";
+import { missingDebianPackages, missingPackagesReason } from "../targets/debian-packages.ts";
 import { startNginx } from "../harness/nginx.ts";
 import { RawSseClient, type ReceivedEvent } from "../harness/raw-client.ts";
 import type { ServerProcess } from "../harness/server-process.ts";
-import { ascending, percentile } from "../harness/percentile.ts";
+import { ascending, percentile } from "../model/percentile.ts";
 import { timeScheduledEvents } from "./lib/scheduled-events.ts";
 
 const EVENT_BOUND_MS = 50;

@@ -1,6 +1,7 @@
 /** sigint.*: does the server stop cleanly on Ctrl-C, with streams open and with none? Seed row "stops (cleanly) on Ctrl-C". */
-import { censored, type Check, fail, measured, pass } from "../harness/check.ts";
-import { ascending, percentile } from "../harness/percentile.ts";
+import { censored, fail, measured, pass } from "../model/results.ts";
+import { type Check } from "../harness/check.ts";
+import { ascending, percentile } from "../model/percentile.ts";
 import { round } from "../harness/wait.ts";
 import { describeExit, ENV, EXIT_BOUND_MS, IDLE_EXIT_BOUND_MS, OBSERVE_MS, observeExit, OPEN_STREAMS, signalWithOpenStreams, OPEN_STREAMS_CALIBRATION } from "./lib/signal-exit.ts";
 

@@ -1,5 +1,6 @@
 /** stop.*: what the runtime's own graceful stop does with a stream open (a fact: our forcing step not involved). */
-import { censored, type Check, fail, measured, pass } from "../harness/check.ts";
+import { censored, fail, measured, pass } from "../model/results.ts";
+import { type Check } from "../harness/check.ts";
 import { openStream, publish } from "../harness/control.ts";
 import type { ServerProcess } from "../harness/server-process.ts";
 import { round } from "../harness/wait.ts";

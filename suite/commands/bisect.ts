@@ -10,8 +10,9 @@
  * them, or a flip on re-run; 2: could not run.
  */
 import { ALL_CHECKS } from "../checks/registry.ts";
-import type { CheckResult } from "../harness/check.ts";
-import { runCommand, UsageError } from "../harness/command.ts";
+import type { CheckResult } from "../model/results.ts";
+import { runCommand } from "./cli.ts";
+import { UsageError } from "../model/errors.ts";
 import { contradictedClaim, UPSTREAM_CLAIMS } from "../curated/notes.ts";
 import { formatFigure } from "../table/format.ts";
 import { appendBisectStep, bisectLogFile, saveBisectLog, type BisectLog } from "../versions/matrix-report.ts";

@@ -2,8 +2,9 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderCatalogue } from "../catalogue/render.ts";
-import { runCommand, UsageError } from "../harness/command.ts";
-import { ROOT } from "../harness/targets.ts";
+import { runCommand } from "./cli.ts";
+import { UsageError } from "../model/errors.ts";
+import { ROOT } from "../files/paths.ts";
 
 export const CATALOGUE_FILE = join(ROOT, "CHECKS.md");
 

@@ -9,12 +9,12 @@
  * a difference (tests/expectations.test.ts does that itself).
  */
 import { existsSync, readdirSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 import { compareWithExpectations, describeDifferences, EXPECTATIONS_DIR, readExpectations, validateExpectations } from "../expectations/compare.ts";
-import { runCommand, UsageError } from "../harness/command.ts";
-import { targetName } from "../harness/targets.ts";
-import { readRun, ResultsMissingError, runFile, RUNS_DIR } from "../harness/run-files.ts";
+import { parseCommandLine, runCommand } from "./cli.ts";
+import { UsageError } from "../model/errors.ts";
+import { targetName } from "../targets/targets.ts";
+import { readRun, ResultsMissingError, runFile, RUNS_DIR } from "../files/run-files.ts";
 
 export function compareTargets(targets: string[], resultsDir: string, partialRun: boolean): { lines: string[]; differences: number } {
   const lines: string[] = [];
@@ -34,12 +34,7 @@ export function compareTargets(targets: string[], resultsDir: string, partialRun
 }
 
 async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { results: { type: "string" }, partial: { type: "boolean" } } });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseCommandLine(argv, { results: { type: "string" }, partial: { type: "boolean" } });
   const { values, positionals } = parsed;
   const targets = positionals.length
     ? positionals.map(targetName)

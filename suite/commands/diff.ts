@@ -5,9 +5,10 @@
  */
 import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { runCommand, UsageError } from "../harness/command.ts";
-import { isWholeRunFile, readRun, runFileName } from "../harness/run-files.ts";
-import { formatChange, statusChanges } from "../harness/status-diff.ts";
+import { runCommand } from "./cli.ts";
+import { UsageError } from "../model/errors.ts";
+import { isWholeRunFile, readRun, runFileName } from "../files/run-files.ts";
+import { formatChange, statusChanges } from "../model/status-diff.ts";
 
 const USAGE = "usage: ./run-test.sh diff DIR_A DIR_B [<target>...]";
 

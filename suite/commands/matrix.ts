@@ -23,13 +23,13 @@
  *
  * Exit 0 when written, 2 when it could not run (unknown target or version, bad arguments).
  */
-import { parseArgs } from "node:util";
-import { checksOption, concurrencyOption, runCommand, UsageError } from "../harness/command.ts";
+import { checksOption, concurrencyOption, parseCommandLine, runCommand } from "./cli.ts";
+import { UsageError } from "../model/errors.ts";
 import { closeHoles } from "../versions/close-holes.ts";
 import { buildMatrix, loadMatrixData, writeMatrix } from "../versions/matrix-report.ts";
 import { latestOfEachMajor, latestPatchOfEachMinor, nearest, publishedVersions, sortVersions, VersionSpecError } from "../versions/published.ts";
 import { existsSync } from "node:fs";
-import { readRun, runFile, RUNS_DIR } from "../harness/run-files.ts";
+import { readRun, runFile, RUNS_DIR } from "../files/run-files.ts";
 import { suiteCommit } from "../harness/runner.ts";
 import { MatrixProgress } from "../versions/progress.ts";
 import { runtimeOfTarget, runVersion } from "../versions/run-version.ts";
@@ -47,12 +47,7 @@ function earlierRun(target: string, version: string, checkIds: string[], partial
 }
 
 async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
+  const parsed = parseCommandLine(argv, {
         minors: { type: "string" },
         majors: { type: "string" },
         only: { type: "string", multiple: true },
@@ -60,11 +55,7 @@ async function main(argv: string[]): Promise<number> {
         "report-only": { type: "boolean" },
         fresh: { type: "boolean" },
         "close-holes": { type: "boolean" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+      });
   const { values, positionals } = parsed;
   const [target, ...requested] = positionals;
   if (!target) throw new UsageError("expected a target, e.g. bun");

@@ -6,21 +6,16 @@
  */
 import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { checksOption, runCommand, UsageError } from "../harness/command.ts";
-import { parseShardFileName, readRun, RUNS_DIR, writeRun } from "../harness/run-files.ts";
-import type { TargetResults } from "../harness/runner.ts";
+import { checksOption, parseCommandLine, runCommand } from "./cli.ts";
+import { UsageError } from "../model/errors.ts";
+import { parseShardFileName, readRun, RUNS_DIR, writeRun } from "../files/run-files.ts";
+import type { TargetResults } from "../model/results.ts";
 import { mergeShards, ShardMergeError } from "../shards/merge.ts";
 
 const USAGE = "usage: ./run-test.sh merge DIR... [--out DIR]   (the folders hold <target>.shard-i-of-n.json files)";
 
 async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: "string" } } });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseCommandLine(argv, { out: { type: "string" } });
   const { values, positionals } = parsed;
   if (positionals.length === 0) throw new UsageError("expected at least one folder of shard files");
   const callerDir = process.env.SSE_CALLER_DIR ?? process.cwd();

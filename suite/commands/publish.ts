@@ -2,19 +2,14 @@
  * `./run-test.sh publish [TARGET]...`: the table from the newest run of each target (see
  * suite/table/publish.ts). Exit 0 when written, 2 when there is nothing to publish.
  */
-import { parseArgs } from "node:util";
-import { targetName } from "../harness/targets.ts";
-import { runCommand, UsageError } from "../harness/command.ts";
-import { ResultsMissingError } from "../harness/run-files.ts";
+import { targetName } from "../targets/targets.ts";
+import { parseCommandLine, runCommand } from "./cli.ts";
+import { UsageError } from "../model/errors.ts";
+import { ResultsMissingError } from "../files/run-files.ts";
 import { publish } from "../table/publish.ts";
 
 async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: {} });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseCommandLine(argv, {});
   const { report, copied } = publish({ targets: parsed.positionals.map(targetName) });
   console.log(`publish: ${copied.length ? `copied ${copied.join(", ")} from runs/ into results/` : "no new run in runs/; rebuilt from results/"}`);
   const columns = [...report.model.columns, ...(report.seed?.columns ?? [])];

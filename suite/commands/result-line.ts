@@ -1,5 +1,5 @@
 /** How a command prints one result: status, id, figure (censored ones as "> bound"), duration; the message when it did not pass. */
-import type { CheckResult } from "../harness/check.ts";
+import type { CheckResult } from "../model/results.ts";
 import { formatFigure } from "../table/format.ts";
 
 export function resultLine(result: CheckResult): string {

@@ -10,13 +10,14 @@
  * `--print-command <target>` prints the command that starts the target (NUL-separated) for
  * `./run-test.sh serve`, which `exec`s it so that Ctrl-C reaches the runtime itself.
  */
-import { parseArgs } from "node:util";
 import type { Check } from "../harness/check.ts";
-import { browsersOption, checksOption, concurrencyOption, runCommand, UsageError } from "../harness/command.ts";
-import { writeRun } from "../harness/run-files.ts";
-import { runTarget, type TargetResults } from "../harness/runner.ts";
-import { resolveTarget, TARGET_NAMES, type Target } from "../harness/targets.ts";
-import { TARGETS_DIR } from "../harness/target-files.ts";
+import { browsersOption, checksOption, concurrencyOption, parseCommandLine, runCommand } from "./cli.ts";
+import { UsageError } from "../model/errors.ts";
+import { writeRun } from "../files/run-files.ts";
+import { runTarget } from "../harness/runner.ts";
+import { type TargetResults } from "../model/results.ts";
+import { resolveTarget, targetNames, type Target } from "../targets/targets.ts";
+import { TARGETS_DIR } from "../targets/target-files.ts";
 import { resultLine } from "./result-line.ts";
 import { parseShard, shardCells, shardLabel, type Shard } from "../shards/shard.ts";
 
@@ -45,26 +46,17 @@ async function runAndWrite(target: Target, options: RunOptions): Promise<TargetR
 }
 
 async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
+  const parsed = parseCommandLine(argv, {
         only: { type: "string", multiple: true },
         "print-command": { type: "boolean" },
         concurrency: { type: "string" },
         browsers: { type: "string" },
         out: { type: "string" },
         shard: { type: "string" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+      });
   const { values, positionals } = parsed;
   if (positionals.length === 0) throw new UsageError("expected a target (or several, or all)");
-  const ids = positionals.length === 1 && positionals[0] === "all" ? TARGET_NAMES : positionals;
+  const ids = positionals.length === 1 && positionals[0] === "all" ? targetNames() : positionals;
   // Every target is resolved (and a versioned runtime installed) before anything runs.
   const targets = ids.map((id) => resolveTarget(id));
 
@@ -73,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
     // `serve` execs this command in the checkout: only a built-in target's command runs there as is.
     const target = targets[0]!;
     if (target.command.length === 0 || !target.file?.startsWith(TARGETS_DIR + "/") || Object.keys(target.env).length > 0) {
-      throw new UsageError(`serve runs the built-in targets (${TARGET_NAMES.join(", ")}); start ${target.id} yourself, as its target file says`);
+      throw new UsageError(`serve runs the built-in targets (${targetNames().join(", ")}); start ${target.id} yourself, as its target file says`);
     }
     process.stdout.write(targets[0]!.command.join("\0") + "\0");
     return 0;

@@ -8,14 +8,13 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { CheckResult, Status } from "../harness/check.ts";
-import type { TargetResults } from "../harness/runner.ts";
-import { parseArgs } from "node:util";
-import { checksOption, concurrencyOption, runCommand, UsageError } from "../harness/command.ts";
-import { PUBLISHED_DIR, readRun, runFile } from "../harness/run-files.ts";
-import { distTags, RUNTIME_PACKAGES, RuntimeMissingError, type RuntimeName } from "../harness/runtime-versions.ts";
-import { formatChange, statusChanges } from "../harness/status-diff.ts";
-import { TARGET_NAMES, TARGETS, UnknownTargetError } from "../harness/targets.ts";
+import type { CheckResult, Status, TargetResults } from "../model/results.ts";
+import { checksOption, concurrencyOption, parseCommandLine, runCommand } from "./cli.ts";
+import { UsageError } from "../model/errors.ts";
+import { PUBLISHED_DIR, readRun, runFile } from "../files/run-files.ts";
+import { distTags, RUNTIME_PACKAGES, RuntimeMissingError, type RuntimeName, UnknownTargetError } from "../targets/runtime-versions.ts";
+import { formatChange, statusChanges } from "../model/status-diff.ts";
+import { targetNames, targetSpecs } from "../targets/targets.ts";
 import { publishedVersions, VersionSpecError } from "../versions/published.ts";
 import { runVersion } from "../versions/run-version.ts";
 import { resultLine } from "./result-line.ts";
@@ -58,20 +57,15 @@ function channels(runtime: RuntimeName): Record<string, string> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { only: { type: "string", multiple: true }, concurrency: { type: "string" } } });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseCommandLine(argv, { only: { type: "string", multiple: true }, concurrency: { type: "string" } });
   const { values, positionals } = parsed;
-  const targets = positionals.length ? positionals : TARGET_NAMES.filter((t) => TARGETS[t]);
-  for (const t of targets) if (!TARGETS[t]) throw new UnknownTargetError(`watch runs runtime targets (${TARGET_NAMES.filter((n) => TARGETS[n]).join(", ")}); ${JSON.stringify(t)} is not one`);
+  const targets = positionals.length ? positionals : targetNames().filter((t) => targetSpecs()[t]);
+  for (const t of targets) if (!targetSpecs()[t]) throw new UnknownTargetError(`watch runs runtime targets (${targetNames().filter((n) => targetSpecs()[n]).join(", ")}); ${JSON.stringify(t)} is not one`);
   const checks = checksOption(values.only);
   const concurrency = concurrencyOption(values.concurrency);
 
   // One registry request per runtime: the newest stable version and any prerelease channel.
-  const runtimes = [...new Set(targets.map((t) => TARGETS[t]!.runtime))];
+  const runtimes = [...new Set(targets.map((t) => targetSpecs()[t]!.runtime))];
   const newest = new Map<RuntimeName, { version: string; label: string }[]>();
   for (const runtime of runtimes) {
     const latest = publishedVersions(runtime).at(-1);
@@ -84,7 +78,7 @@ async function main(argv: string[]): Promise<number> {
   let changed = 0;
   const report: string[] = [];
   for (const target of targets) {
-    for (const { version, label } of newest.get(TARGETS[target]!.runtime)!) {
+    for (const { version, label } of newest.get(targetSpecs()[target]!.runtime)!) {
       const published = baseline(target, version);
       console.log(`\n${target}@${version} (${label}) against ${published.source}`);
       const run = await runVersion(target, version, checks, { partial: values.only !== undefined, concurrency, onResult: (r) => console.log(resultLine(r)) });

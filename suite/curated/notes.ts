@@ -7,9 +7,10 @@
  * A non-pass cell that no note here explains still gets a footnote, generated from the result's own
  * message and marked "no upstream reference yet" (tests/report.test.ts lists those cells).
  */
-import type { Status } from "../harness/check.ts";
-import { compareVersions, parseVersion } from "../harness/runtime-versions.ts";
-import { parseTargetId } from "../harness/targets.ts";
+import type { Status } from "../model/results.ts";
+import { compareVersions, parseVersion } from "../model/versions.ts";
+import { parseTargetId } from "../targets/targets.ts";
+import type { CuratedNote } from "./note.ts";
 import { SEED_NOTES } from "./seed-notes.ts";
 
 /**
@@ -25,24 +26,6 @@ export interface RuntimeFlag {
   evidence: string;
 }
 
-export interface CuratedNote {
-  check: string;
-  /**
-   * Where it holds: target ids (`bun` is Bun.serve, `bun-node` is node:http on Bun), or a whole runtime
-   * (every target on it). A note for the target wins over one for the runtime.
-   */
-  on: { targets: string[] } | { runtime: string };
-  status: Status[];
-  /** Runtime versions the knowledge holds for, e.g. { below: "1.1.27" }; absent: any version. */
-  versions?: { from?: string; below?: string };
-  cause: string;
-  /** What our dispatcher or runtime file does about it; absent: nothing can be done in the app. */
-  workaround?: string;
-  /** Upstream issues, PRs or docs (owner/repo#N or a URL); empty when the cause is in this app (`ours`). */
-  upstream: string[];
-  /** The cause is in this app, not upstream; `evidence` says how that was established. */
-  ours?: { evidence: string };
-}
 
 const RUNTIME_NOTES: CuratedNote[] = [
   // A. Disconnect

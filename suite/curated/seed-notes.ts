@@ -6,8 +6,8 @@
  * explains several checks: each entry lists them, and expands into one note per check.
  * suite/curated/sources.md ("The seed's servers") quotes the lines.
  */
-import type { Status } from "../harness/check.ts";
-import type { CuratedNote } from "./notes.ts";
+import type { Status } from "../model/results.ts";
+import type { CuratedNote } from "./note.ts";
 
 const ENGINES = ["chromium", "firefox", "webkit"];
 const inEveryEngine = (id: string) => ENGINES.map((engine) => `${id}[${engine}]`);

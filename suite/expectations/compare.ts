@@ -7,9 +7,8 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { CheckResult, Status } from "../harness/check.ts";
-import type { TargetResults } from "../harness/runner.ts";
-import { ROOT } from "../harness/targets.ts";
+import type { CheckResult, Status, TargetResults } from "../model/results.ts";
+import { ROOT } from "../files/paths.ts";
 import { formatFigure } from "../table/format.ts";
 
 export interface Reason {

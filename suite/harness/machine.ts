@@ -1,15 +1,6 @@
 /** The machine a run or a bench ran on, recorded with its results: a column of the table names it. */
 import { cpus, hostname, loadavg, release, totalmem, type as osType } from "node:os";
-
-export interface MachineInfo {
-  hostname: string;
-  os: string;
-  kernel: string;
-  cpuModel: string;
-  cores: number;
-  memoryBytes: number;
-  loadAverage: number[];
-}
+import type { MachineInfo } from "../model/results.ts";
 
 export function machineInfo(): MachineInfo {
   return {

@@ -4,66 +4,16 @@
  */
 import { execFileSync } from "node:child_process";
 import { arch, platform, release } from "node:os";
-import { runCheck, type Check, type CheckResult } from "./check.ts";
+import { runCheck, type Check } from "./check.ts";
 import { SCRUBBED_ENV } from "./server-process.ts";
-import { closeAllEngines } from "./browsers/engine.ts";
-import { machineInfo, type MachineInfo } from "./machine.ts";
-import { missingDebianPackages, missingPackagesReason } from "./debian-packages.ts";
-import { signalDispositions, type SignalDispositions } from "./signal-dispositions.ts";
+import { closeAllEngines } from "./browsers/registry.ts";
+import { machineInfo } from "./machine.ts";
+import type { CheckResult, RunInfo, TargetResults } from "../model/results.ts";
+import { missingDebianPackages, missingPackagesReason } from "../targets/debian-packages.ts";
+import { signalDispositions } from "./signal-dispositions.ts";
 import { basename, relative } from "node:path";
-import { libraryVersions, ROOT, type Target } from "./targets.ts";
-
-export interface RunInfo {
-  date: string;
-  target: string;
-  machine: MachineInfo;
-  os: string;
-  arch: string;
-  runtime: string;
-  runtimeVersion: string;
-  server: string;
-  framework: string;
-  /** Runtime flags the target ran with (`deno+no-legacy-abort`); empty for none. */
-  runtimeFlags: string[];
-  /** The server's own version where its target file says how to ask (`waitress` → "2.1.2"). */
-  serverVersion?: string;
-  /** The table the column belongs to: the runtimes', the seed's servers', or the user's own. */
-  table?: "runtimes" | "seed" | "yours";
-  /** What the target offers (CONTRACT.md); checks needing more were skipped. */
-  offers?: string[];
-  /** The target file, relative to the repository when inside it. */
-  targetFile?: string;
-  libraries: Record<string, string>;
-  suiteCommit: string;
-  /** The piece of a split run (--shard) this file holds, and every check of the whole run; absent for a whole run. */
-  shard?: { index: number; total: number; checks: string[] };
-  /** A merged run (`./run-test.sh merge`): where each shard ran; each check says its shard in `ranOn`. */
-  shards?: ShardOrigin[];
-  harnessNode: string;
-  environment: {
-    scrubbedForServers: string[];
-    ci: boolean;
-    concurrency: number;
-    /** The harness's own signal dispositions: its children start with the defaults all the same (libuv resets them). */
-    harnessSignals?: SignalDispositions | null;
-  };
-}
-
-/** Where one shard of a merged run ran. */
-export interface ShardOrigin {
-  index: number;
-  total: number;
-  date: string;
-  hostname: string;
-  suiteCommit: string;
-  wallMs: number;
-}
-
-export interface TargetResults {
-  run: RunInfo;
-  wallMs: number;
-  checks: CheckResult[];
-}
+import { libraryVersions, type Target } from "../targets/targets.ts";
+import { ROOT } from "../files/paths.ts";
 
 /**
  * Checks run side by side, four at a time (the exclusive ones alone, the ones that only wait beside

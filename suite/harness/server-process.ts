@@ -6,11 +6,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { connect, createServer } from "node:net";
 import { createInterface } from "node:readline";
-import { signalDispositions, type SignalDispositions } from "./signal-dispositions.ts";
-import type { Target } from "./targets.ts";
+import { signalDispositions } from "./signal-dispositions.ts";
+import { type SignalDispositions } from "../model/results.ts";
+import type { Target } from "../targets/targets.ts";
 import { guard, release } from "./process-guard.ts";
 import { RawSseClient, type OpenOptions } from "./raw-client.ts";
-import { ROOT } from "./targets.ts";
+import { ROOT } from "../files/paths.ts";
 import { TimeoutError, withTimeout } from "./wait.ts";
 
 /** An observation record with `at`, its arrival on the harness's clock (performance.now()). */

@@ -7,12 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { constants } from "node:os";
-
-export interface SignalDispositions {
-  /** Of SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE: those ignored and those with a handler. */
-  ignored: string[];
-  caught: string[];
-}
+import type { SignalDispositions } from "../model/results.ts";
 
 const WATCHED = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGPIPE"] as const;
 

@@ -4,8 +4,7 @@
  * it ran on (`ranOn`), and the run listing its shards (`run.shards`). Refuses shards that do not
  * add up (a shard missing, counted twice, or from a split of another size) with what to run.
  */
-import type { CheckResult } from "../harness/check.ts";
-import type { ShardOrigin, TargetResults } from "../harness/runner.ts";
+import type { CheckResult, ShardOrigin, TargetResults } from "../model/results.ts";
 
 export class ShardMergeError extends Error {
   override name = "ShardMergeError";

@@ -6,7 +6,7 @@
  * and no cell is in two shards. `./run-test.sh merge` puts the pieces back together.
  */
 import type { Check } from "../harness/check.ts";
-import { UsageError } from "../harness/command.ts";
+import { UsageError } from "../model/errors.ts";
 
 export interface Shard {
   /** 1-based. */

@@ -2,7 +2,7 @@
  * Inline SVG bar charts of the timing figures, one bar per (check, target), with the check's bound
  * drawn as a dashed line. No library: the report must open from file:// with nothing else.
  */
-import type { Status } from "../harness/check.ts";
+import type { Status } from "../model/results.ts";
 import { checkById } from "../checks/registry.ts";
 import { escapeHtml } from "./html-escape.ts";
 import { formatNumber, HTML_MARK } from "./format.ts";

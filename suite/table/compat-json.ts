@@ -9,9 +9,7 @@
  * it, never from a note. Statements are keyed by target id, which for node, deno and
  * bun is the runtime on its own server.
  */
-import type { Figure, Status } from "../harness/check.ts";
-import type { RunInfo } from "../harness/runner.ts";
-import type { Kind } from "../harness/check.ts";
+import type { Figure, Status, RunInfo, Kind } from "../model/results.ts";
 import { checkById } from "../checks/registry.ts";
 import { SEED_ROWS } from "./rows.ts";
 import type { ReportModel } from "./model.ts";

@@ -2,8 +2,9 @@
  * The footnote of one non-pass cell: the curated knowledge when there is some, always the run's own
  * figure and message, and, for a fact that fails beside a passing outcome, the workaround at work.
  */
-import type { CheckResult, Status } from "../harness/check.ts";
-import { contradictedClaim, findCuratedNote, OUTCOMES_OF_FACT, type CuratedNote, type RuntimeFlag, type UpstreamClaim } from "../curated/notes.ts";
+import type { CheckResult, Status } from "../model/results.ts";
+import { contradictedClaim, findCuratedNote, OUTCOMES_OF_FACT, type RuntimeFlag, type UpstreamClaim } from "../curated/notes.ts";
+import { type CuratedNote } from "../curated/note.ts";
 import { formatFigure } from "./format.ts";
 
 export interface Footnote {

@@ -1,5 +1,5 @@
 /** How a status and a figure read in a table cell, the same in Markdown and HTML. */
-import type { Figure, Status } from "../harness/check.ts";
+import type { Figure, Status } from "../model/results.ts";
 
 export const STATUS_MARK: Record<Status, string> = {
   pass: "✅",

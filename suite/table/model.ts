@@ -2,14 +2,12 @@
  * The published table as data, rendered alike to Markdown and HTML: one column per target run, the
  * seed's rows first, then every check by group; every non-pass cell carries a numbered footnote.
  */
-import type { CheckResult, Status } from "../harness/check.ts";
-import type { RunInfo, TargetResults } from "../harness/runner.ts";
-import type { Kind } from "../harness/check.ts";
-import { runFileName } from "../harness/run-files.ts";
-import { parseTargetId, TARGET_NAMES } from "../harness/targets.ts";
-import type { RuntimeFlag } from "../curated/notes.ts";
+import type { CheckResult, Status, RunInfo, TargetResults, Kind } from "../model/results.ts";
+import { runFileName } from "../files/run-files.ts";
+import { parseTargetId, targetNames } from "../targets/targets.ts";
+import { type RuntimeFlag, contradictedClaim } from "../curated/notes.ts";
 import { groupedRows, SEED_ROWS } from "./rows.ts";
-import { contradictedClaim, type CuratedNote } from "../curated/notes.ts";
+import { type CuratedNote } from "../curated/note.ts";
 import { footnoteFor, type Footnote } from "./footnotes.ts";
 
 export interface Column {
@@ -68,8 +66,8 @@ export interface ReportModel {
 
 /** Known targets first, in their declared order, then the others by id. */
 function targetRank(target: string): number {
-  const i = TARGET_NAMES.indexOf(parseTargetId(target).name);
-  return i === -1 ? TARGET_NAMES.length : i;
+  const i = targetNames().indexOf(parseTargetId(target).name);
+  return i === -1 ? targetNames().length : i;
 }
 
 export function sortRuns(runs: TargetResults[]): TargetResults[] {

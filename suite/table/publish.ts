@@ -7,12 +7,13 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { isWholeRunFile, PUBLISHED_DIR, readRun, ResultsMissingError, runFile, runFileName, RUNS_DIR } from "../harness/run-files.ts";
-import type { TargetResults } from "../harness/runner.ts";
-import { ROOT, TARGET_NAMES } from "../harness/targets.ts";
+import { isWholeRunFile, PUBLISHED_DIR, readRun, ResultsMissingError, runFile, runFileName, RUNS_DIR } from "../files/run-files.ts";
+import type { TargetResults } from "../model/results.ts";
+import { ROOT } from "../files/paths.ts";
+import { targetNames } from "../targets/targets.ts";
 import { readBenchResults } from "./bench-section.ts";
 import { buildCompatFile } from "./compat-json.ts";
-import { BUILT_IN_TARGETS } from "../harness/target-files.ts";
+import { builtInTargets } from "../targets/target-files.ts";
 import { renderHtml } from "./html.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { buildModel, type ReportModel } from "./model.ts";
@@ -35,7 +36,7 @@ export function writeReport(
   // The seed's servers get a section of their own, after the runtimes' table; Rocket's column says why it is empty.
   const command = options.command ? { command: options.command } : {};
   const model = buildModel(runs.filter((r) => r.run.table !== "seed"), command);
-  const unavailable = BUILT_IN_TARGETS.filter((t) => t.table === "seed" && t.unavailable).map((t) => ({ target: t.name, header: `${t.name} (${t.server})`, reason: t.unavailable! }));
+  const unavailable = builtInTargets().filter((t) => t.table === "seed" && t.unavailable).map((t) => ({ target: t.name, header: `${t.name} (${t.server})`, reason: t.unavailable! }));
   const seedRuns = runs.filter((r) => r.run.table === "seed");
   const seed = seedRuns.length ? buildModel(seedRuns, { ...command, firstFootnote: model.footnotes.length + 1, unavailable }) : undefined;
   const files = {
@@ -112,7 +113,7 @@ export function publish(options: PublishOptions = {}): Published {
   }
   const published = readdirSync(resultsDir).filter(isFullRun);
   // The built-in targets in their order, then any other target that has a published run.
-  const order = [...TARGET_NAMES.map((t) => runFileName(t)).filter((n) => published.includes(n)), ...published.filter((n) => !TARGET_NAMES.map((t) => runFileName(t)).includes(n))];
+  const order = [...targetNames().map((t) => runFileName(t)).filter((n) => published.includes(n)), ...published.filter((n) => !targetNames().map((t) => runFileName(t)).includes(n))];
   if (order.length === 0) throw new ResultsMissingError(`nothing to publish: no run in ${runsDir} or ${resultsDir}; run ./run-test.sh <target> first`);
   const runs = order.map((name) => readRun(join(resultsDir, name)));
   const report = writeReport(runs, {

@@ -3,8 +3,8 @@
  * checks that declare they answer it, then every check by its declared group. A check that a result
  * file carries but the registry does not hold (an old run's) still gets a row, under "Other checks".
  */
-import type { Kind } from "../harness/check.ts";
-import { GROUPS, SEED_QUESTIONS } from "../checks/groups.ts";
+import type { Kind } from "../model/results.ts";
+import { GROUPS, SEED_QUESTIONS } from "../model/groups.ts";
 import { ALL_CHECKS, checkById } from "../checks/registry.ts";
 
 export interface RowEntry {

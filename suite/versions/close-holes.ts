@@ -15,7 +15,7 @@
  * with the reason.
  */
 import { existsSync, readFileSync } from "node:fs";
-import type { CheckResult } from "../harness/check.ts";
+import type { CheckResult } from "../model/results.ts";
 import { appendBisectStep, bisectLogFile, buildMatrix, type BisectLog, type MatrixData } from "./matrix-report.ts";
 import { compareVersions, versionsBetween } from "./published.ts";
 import type { Boundary, VersionClass } from "./ranges.ts";

@@ -8,10 +8,10 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { ALL_CHECKS } from "../checks/registry.ts";
-import type { CheckResult, Figure, Status } from "../harness/check.ts";
-import type { TargetResults } from "../harness/runner.ts";
-import { RUNS_DIR } from "../harness/run-files.ts";
-import { TARGETS, RUNTIME_PACKAGES, type RuntimeName } from "../harness/targets.ts";
+import type { CheckResult, Figure, Status, TargetResults } from "../model/results.ts";
+import { RUNS_DIR } from "../files/run-files.ts";
+import { targetSpecs } from "../targets/targets.ts";
+import { RUNTIME_PACKAGES, type RuntimeName } from "../targets/runtime-versions.ts";
 import { contradictedClaim, type UpstreamClaim } from "../curated/notes.ts";
 import { formatFigure, LEGEND, STATUS_MARK } from "../table/format.ts";
 import { compareVersions, parseVersion } from "./published.ts";
@@ -79,7 +79,7 @@ function observe(data: MatrixData, id: string, observation: Observation): void {
 
 /** Every result of `target` at an exact runtime version under `dir` (runs/). */
 export function loadMatrixData(target: string, dir = RUNS_DIR): MatrixData {
-  const runtime = TARGETS[target]!.runtime;
+  const runtime = targetSpecs()[target]!.runtime;
   const data: MatrixData = { target, runtime, observations: new Map(), runs: [] };
   if (!existsSync(dir)) return data;
   const versioned = new RegExp(`^${target.replace(/[.-]/g, "\\$&")}@(\\d+\\.\\d+\\.\\d+)(\\.partial)?\\.json$`);
@@ -177,7 +177,7 @@ function statementText(s: SupportStatement): string {
 
 export function renderMatrixMarkdown(model: MatrixModel): string {
   const pkg = RUNTIME_PACKAGES[model.runtime];
-  const spec = TARGETS[model.target]!;
+  const spec = targetSpecs()[model.target]!;
   const row = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, "\\|")).join(" | ")} |`;
   const lines = [
     `# Version matrix: \`${model.target}\` (${model.runtime}, ${spec.server}, ${spec.framework})`,

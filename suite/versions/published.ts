@@ -2,10 +2,11 @@
  * Published versions of a runtime's npm package (`npm view <pkg> versions --json`, the same registry
  * the runtimes come from), and the selections the matrix and bisect commands make from them.
  */
-import { compareVersions, parseVersion, sortVersions, VersionSpecError } from "../harness/runtime-versions.ts";
+import { compareVersions, parseVersion, sortVersions, VersionSpecError } from "../model/versions.ts";
 
 // The version primitives live with the runtime installer; the commands import them from here too.
-export { compareVersions, parseVersion, publishedVersions, sortVersions, VersionSpecError } from "../harness/runtime-versions.ts";
+export { compareVersions, parseVersion, sortVersions, VersionSpecError } from "../model/versions.ts";
+export { publishedVersions } from "../targets/runtime-versions.ts";
 
 /** The published versions from `from` to `to`, both included; both must be published. */
 export function versionsBetween(published: string[], from: string, to: string): string[] {

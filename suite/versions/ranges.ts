@@ -5,7 +5,7 @@
  * adjacent in the registry's list; otherwise the later one is given as "≤1.2.23" (BCD's ranged
  * value) and the gap is named, with the bisect command that pins it down.
  */
-import type { Figure, Status } from "../harness/check.ts";
+import type { Figure, Status } from "../model/results.ts";
 import { adjacent, compareVersions, sortVersions } from "./published.ts";
 
 export interface Observation {

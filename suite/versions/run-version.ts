@@ -3,10 +3,12 @@
  * <target>@<version>` writes it: runs/<target>@<version>.json for every check, .partial.json for
  * a subset. The matrix and bisect commands run versions one after another through this (2 cores).
  */
-import type { Check, CheckResult } from "../harness/check.ts";
-import { runFile, writeRun } from "../harness/run-files.ts";
-import { runTarget, type TargetResults } from "../harness/runner.ts";
-import { resolveTarget, TARGETS, UnknownTargetError, type RuntimeName } from "../harness/targets.ts";
+import type { Check } from "../harness/check.ts";
+import type { CheckResult, TargetResults } from "../model/results.ts";
+import { runFile, writeRun } from "../files/run-files.ts";
+import { runTarget } from "../harness/runner.ts";
+import { resolveTarget, targetSpecs } from "../targets/targets.ts";
+import { UnknownTargetError, type RuntimeName } from "../targets/runtime-versions.ts";
 
 export interface VersionRun {
   version: string;
@@ -17,8 +19,8 @@ export interface VersionRun {
 /** The runtime a target runs on (`bun-node` → bun), or a usage error naming the targets. */
 export function runtimeOfTarget(target: string): RuntimeName {
   if (target.includes("@")) throw new UnknownTargetError(`give the target without a version (${target.split("@")[0]}), and the versions apart`);
-  const spec = TARGETS[target];
-  if (!spec) throw new UnknownTargetError(`unknown target ${JSON.stringify(target)}; known: ${Object.keys(TARGETS).join(", ")}`);
+  const spec = targetSpecs()[target];
+  if (!spec) throw new UnknownTargetError(`unknown target ${JSON.stringify(target)}; known: ${Object.keys(targetSpecs()).join(", ")}`);
   return spec.runtime;
 }
 

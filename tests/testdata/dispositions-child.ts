@@ -2,7 +2,7 @@
 // non-interactive shell is): starts one server the way the suite does and prints both dispositions.
 import { startServer } from "../../suite/harness/server-process.ts";
 import { signalDispositions } from "../../suite/harness/signal-dispositions.ts";
-import { resolveTarget } from "../../suite/harness/targets.ts";
+import { resolveTarget } from "../../suite/targets/targets.ts";
 
 const server = await startServer(resolveTarget(process.argv[2] ?? "fixture:flawless"));
 const listening = server.records.find((r) => r.type === "listening");

@@ -1,7 +1,8 @@
 /** How a check's body ending becomes a result: statuses, the harness's own failures, figures. */
 import { describe, expect, test } from "vitest";
-import { censored, measured, pass, runCheck, setUpStep, type Check } from "../../suite/harness/check.ts";
-import { resolveTarget } from "../../suite/harness/targets.ts";
+import { censored, measured, pass } from "../../suite/model/results.ts";
+import { runCheck, setUpStep, type Check } from "../../suite/harness/check.ts";
+import { resolveTarget } from "../../suite/targets/targets.ts";
 import { withTimeout } from "../../suite/harness/wait.ts";
 import { formatFigure } from "../../suite/table/format.ts";
 

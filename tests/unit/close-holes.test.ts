@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, test } from "vitest";
-import type { CheckResult, Status } from "../../suite/harness/check.ts";
+import type { CheckResult, Status } from "../../suite/model/results.ts";
 import { closeHoles } from "../../suite/versions/close-holes.ts";
 import { loadMatrixData } from "../../suite/versions/matrix-report.ts";
 import { compareVersions } from "../../suite/versions/published.ts";

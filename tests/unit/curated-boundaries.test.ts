@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { expect, test } from "vitest";
 import { BOUNDARY_NOTES, boundaryNote } from "../../suite/curated/boundaries.ts";
 import { citation } from "../../suite/curated/citations.ts";
-import { ROOT } from "../../suite/harness/targets.ts";
+import { ROOT } from "../../suite/files/paths.ts";
 
 const sources = readFileSync(join(ROOT, "suite/curated/sources.md"), "utf8");
 

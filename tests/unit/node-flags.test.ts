@@ -1,6 +1,6 @@
-/** The flags a Node version needs to run the servers' TypeScript (suite/harness/runtime-versions.ts). */
+/** The flags a Node version needs to run the servers' TypeScript (suite/targets/runtime-versions.ts). */
 import { expect, test } from "vitest";
-import { nodeTypeStrippingFlags } from "../../suite/harness/runtime-versions.ts";
+import { nodeTypeStrippingFlags } from "../../suite/targets/runtime-versions.ts";
 
 test("a Node that strips types by default gets no flag (22.18.0 on, 23.6.0 on)", () => {
   expect(nodeTypeStrippingFlags("22.18.0")).toEqual([]);

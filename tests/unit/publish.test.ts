@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, test } from "vitest";
-import { ROOT } from "../../suite/harness/targets.ts";
+import { ROOT } from "../../suite/files/paths.ts";
 import { publish, VERSION_RUNS_DIR } from "../../suite/table/publish.ts";
 
 let dir: string;

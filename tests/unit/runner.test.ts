@@ -1,8 +1,9 @@
 /** How a run schedules its checks: the exclusive ones alone, the rest four at a time, the waiting ones beside them. */
 import { describe, expect, test } from "vitest";
-import { pass, type Check } from "../../suite/harness/check.ts";
+import { pass } from "../../suite/model/results.ts";
+import { type Check } from "../../suite/harness/check.ts";
 import { runChecks } from "../../suite/harness/runner.ts";
-import { resolveTarget } from "../../suite/harness/targets.ts";
+import { resolveTarget } from "../../suite/targets/targets.ts";
 
 /** Checks that record how many of them run at once; each holds its place until `release` is called. */
 function recordingChecks() {

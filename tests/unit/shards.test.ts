@@ -1,9 +1,9 @@
 /** Split runs (suite/shards/): how cells are dealt out, and how shards are joined again. */
 import { describe, expect, test } from "vitest";
-import type { Check, CheckResult, Status } from "../../suite/harness/check.ts";
-import type { TargetResults } from "../../suite/harness/runner.ts";
-import { parseShardFileName, runFileName } from "../../suite/harness/run-files.ts";
-import { statusChanges } from "../../suite/harness/status-diff.ts";
+import type { Check } from "../../suite/harness/check.ts";
+import type { CheckResult, Status, TargetResults } from "../../suite/model/results.ts";
+import { parseShardFileName, runFileName } from "../../suite/files/run-files.ts";
+import { statusChanges } from "../../suite/model/status-diff.ts";
 import { mergeShards, ShardMergeError } from "../../suite/shards/merge.ts";
 import { parseShard, shardCells } from "../../suite/shards/shard.ts";
 

@@ -1,19 +1,21 @@
 /** Targets: built-in target files, a user's target file, `url:`, and a clear error for each mistake. */
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { BUILT_IN_TARGETS, readTargetFile } from "../../suite/harness/target-files.ts";
-import { ROOT, resolveTarget, TARGET_NAMES, UnavailableTargetError, UnknownTargetError } from "../../suite/harness/targets.ts";
+import { builtInTargets, readTargetFile } from "../../suite/targets/target-files.ts";
+import { ROOT } from "../../suite/files/paths.ts";
+import { resolveTarget, targetNames, UnavailableTargetError } from "../../suite/targets/targets.ts";
+import { UnknownTargetError } from "../../suite/targets/runtime-versions.ts";
 import { ServerProcess } from "../../suite/harness/server-process.ts";
 
 const testdata = (name: string) => join(ROOT, "tests/testdata/targets", `${name}.json`);
 
 describe("the built-in targets", () => {
   test("are target files: the runtimes' seven, then the seed's servers, Rocket among them but not runnable", () => {
-    expect(BUILT_IN_TARGETS.map((t) => t.name)).toEqual([
+    expect(builtInTargets().map((t) => t.name)).toEqual([
       "node", "deno", "bun", "elysia-bun", "elysia-node", "bun-node", "deno-node",
       "wsgiref", "rocket", "cherrypy", "waitress", "paste", "gunicorn-sync", "gunicorn-gevent",
     ]);
-    expect(TARGET_NAMES).not.toContain("rocket");
+    expect(targetNames()).not.toContain("rocket");
   });
 
   test("a runtime target runs its entry with the pinned binary, and offers every capability", () => {

@@ -9,7 +9,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { join } from "node:path";
-import { runtimeBinary } from "../../../suite/harness/targets.ts";
+import { runtimeBinary } from "../../../suite/targets/targets.ts";
 import { withTimeout } from "../../../suite/harness/wait.ts";
 
 const VARIANTS = ["default", "hwm0", "bytes", "pull", "transform", "pending", "node-http", "raw"];

@@ -10,7 +10,8 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runtimeBinary, ROOT } from "../../../suite/harness/targets.ts";
+import { runtimeBinary } from "../../../suite/targets/targets.ts";
+import { ROOT } from "../../../suite/files/paths.ts";
 
 /** Innermost frame first: the first bucket whose pattern a frame's name matches takes the tick. */
 const BUCKETS: [string, RegExp][] = [

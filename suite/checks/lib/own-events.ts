@@ -5,7 +5,7 @@
  */
 import type { CheckContext } from "../../harness/check.ts";
 import type { RawSseClient } from "../../harness/raw-client.ts";
-import type { Target } from "../../harness/targets.ts";
+import type { Target } from "../../targets/targets.ts";
 
 /** A target the suite can neither publish to nor read: only what it sends by itself is judged. */
 export const isBlackBox = (target: Target) => !(target.offers.has("records") && target.offers.has("control"));

@@ -2,7 +2,7 @@
  * What the checks of group D (sigint.*, sigterm.*, stop.*) share: watching a server process exit after
  * a signal, its stderr complete, and the open streams it had to end.
  */
-import { censored, fail, measured, pass, type Verdict } from "../../harness/check.ts";
+import { censored, fail, measured, pass, type Verdict } from "../../model/results.ts";
 import { openStream } from "../../harness/control.ts";
 import type { RawSseClient } from "../../harness/raw-client.ts";
 import type { Exit, ServerProcess } from "../../harness/server-process.ts";

@@ -8,16 +8,12 @@
  *             MiniBrowser, under Xvfb
  *
  * Playwright's own Firefox protocol needs a patched build and its BiDi mode refuses ESR, so Firefox
- * goes through puppeteer-core. A check asks for an engine (`acquireEngine`), opens pages (cheap) and
- * never closes the engine: one browser per engine serves every check of a run (launches are not
- * cheap), and the run closes them all at its end (`closeAllEngines`).
+ * goes through puppeteer-core. This file is the interface;
+ * registry.ts launches and shares the engines.
  */
 import { existsSync } from "node:fs";
-import { guard, release } from "../process-guard.ts";
-import { withTimeout } from "../wait.ts";
+import type { EngineName } from "../../model/engines.ts";
 
-export const ENGINE_NAMES = ["chromium", "firefox", "webkit"] as const;
-export type EngineName = (typeof ENGINE_NAMES)[number];
 
 export interface BrowserEngine {
   name: EngineName;
@@ -91,46 +87,6 @@ export const BOUNDS: EngineBounds = { launchMs: 30_000, navigationMs: 15_000, ev
 
 /** A launcher: starts the engine; `roots` are the pids the watchdog must kill should the harness die. */
 export type Launcher = (bounds: EngineBounds) => Promise<{ engine: BrowserEngine; roots: number[] }>;
-
-const launchers: Record<EngineName, () => Promise<Launcher>> = {
-  chromium: async () => (await import("./chromium.ts")).launchChromium,
-  firefox: async () => (await import("./firefox.ts")).launchFirefox,
-  webkit: async () => (await import("./webkit.ts")).launchWebKit,
-};
-
-const shared = new Map<EngineName, Promise<BrowserEngine>>();
-
-/** The run's browser of `name`: launched on first use, shared by every check after. */
-export function acquireEngine(name: EngineName): Promise<BrowserEngine> {
-  let engine = shared.get(name);
-  if (!engine) {
-    engine = launchEngine(name);
-    shared.set(name, engine);
-    // A launch that failed is tried again by the next check, not remembered.
-    engine.catch(() => shared.delete(name));
-  }
-  return engine;
-}
-
-/** A browser of its own (the caller closes it). */
-export async function launchEngine(name: EngineName, bounds: EngineBounds = BOUNDS): Promise<BrowserEngine> {
-  const missing = engineMissing(name);
-  if (missing) throw new Error(missing);
-  const launch = await launchers[name]();
-  const { engine, roots } = await withTimeout(launch(bounds), bounds.launchMs + 5000, `${name} launch`);
-  for (const pid of roots) guard(pid);
-  const close = engine.close.bind(engine);
-  let closing: Promise<void> | undefined;
-  engine.close = () => (closing ??= close().finally(() => roots.forEach(release)));
-  return engine;
-}
-
-/** Closes every shared engine (the run's end). */
-export async function closeAllEngines(): Promise<void> {
-  const engines = [...shared.values()];
-  shared.clear();
-  await Promise.all(engines.map((e) => e.then((engine) => engine.close(), () => {})));
-}
 
 /**
  * The page-side wrapper of evaluate(): the same source runs in every engine and always resolves to a

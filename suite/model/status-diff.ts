@@ -2,8 +2,7 @@
  * What changed between two runs of a target: the checks whose status differs, and those only one
  * run has. The statuses are the table's facts; figures and messages move between any two runs.
  */
-import type { Status } from "./check.ts";
-import type { TargetResults } from "./runner.ts";
+import type { Status, TargetResults } from "./results.ts";
 
 export interface StatusChange {
   id: string;

@@ -11,8 +11,8 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { TargetResults } from "./runner.ts";
-import { ROOT } from "./runtime-versions.ts";
+import type { TargetResults } from "../model/results.ts";
+import { ROOT } from "./paths.ts";
 
 /** Scratch: every run's files. SSE_RUNS_DIR moves it (the project's own tests run in a temporary one). */
 export const RUNS_DIR = process.env.SSE_RUNS_DIR ?? join(ROOT, "runs");

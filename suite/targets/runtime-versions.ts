@@ -7,9 +7,9 @@
 import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { ROOT } from "../files/paths.ts";
+import { compareVersions, parseVersion, sortVersions, VersionSpecError } from "../model/versions.ts";
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const CACHE = join(ROOT, ".cache", "runtimes");
 
 export type RuntimeName = "node" | "deno" | "bun";
@@ -69,40 +69,6 @@ export function pinnedVersion(runtime: RuntimeName): string | undefined {
   }
 }
 
-export class VersionSpecError extends Error {
-  override name = "VersionSpecError";
-}
-
-type Triple = [number, number, number];
-
-/** "1.1.27" → [1, 1, 27]; prereleases and anything else → undefined. */
-export function parseVersion(version: string): Triple | undefined {
-  const match = /^(\d+)\.(\d+)\.(\d+)$/.exec(version);
-  return match ? [Number(match[1]), Number(match[2]), Number(match[3])] : undefined;
-}
-
-function compare(a: Triple, b: Triple): number {
-  return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
-}
-
-/**
- * The one order of versions in the project: numeric, part by part ("1.1.9" < "1.1.27"); a version
- * with fewer parts counts its missing ones as 0 ("1.4" = "1.4.0"). Anything else is refused.
- */
-export function compareVersions(a: string, b: string): number {
-  return compare(numericParts(a), numericParts(b));
-}
-
-function numericParts(version: string): Triple {
-  const match = /^(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(version);
-  if (!match) throw new VersionSpecError(`not a version: ${JSON.stringify(version)}`);
-  return [Number(match[1]), Number(match[2] ?? 0), Number(match[3] ?? 0)];
-}
-
-export function sortVersions(versions: string[]): string[] {
-  return [...new Set(versions)].sort(compareVersions);
-}
-
 const atLeast = (version: string, minimum: string) => compareVersions(version, minimum) >= 0;
 
 /**
@@ -141,9 +107,7 @@ export function distTags(runtime: RuntimeName): Record<string, string> {
 
 /** The published versions around `requested` (missing parts count as 0), for an error message. */
 function nearestVersions(requested: string, versions: string[]): string {
-  const parts = requested.split(".").map(Number);
-  const wanted: Triple = [parts[0] ?? 0, parts[1] ?? 0, parts[2] ?? 0];
-  const index = versions.findIndex((v) => compare(parseVersion(v)!, wanted) >= 0);
+  const index = versions.findIndex((v) => compareVersions(v, requested) >= 0);
   const at = index === -1 ? versions.length : index;
   const near = versions.slice(Math.max(0, at - 3), at + 3);
   const newest = versions.at(-1);

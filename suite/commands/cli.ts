@@ -3,14 +3,26 @@
  * and running `main` so that a user's mistake exits 2 with a message, Ctrl-C leaves no server under
  * test behind, and the exit code is main's.
  */
+import { parseArgs, type ParseArgsConfig } from "node:util";
 import { selectChecks } from "../checks/registry.ts";
-import { closeAllEngines, ENGINE_NAMES, type EngineName } from "./browsers/engine.ts";
-import type { Check } from "./check.ts";
-import { killAllServers } from "./server-process.ts";
-import { DEFAULT_CONCURRENCY } from "./runner.ts";
-import { RuntimeMissingError, UnavailableTargetError, UnknownTargetError } from "./targets.ts";
+import { UsageError } from "../model/errors.ts";
+import { closeAllEngines } from "../harness/browsers/registry.ts";
+import { ENGINE_NAMES, type EngineName } from "../model/engines.ts";
+import type { Check } from "../harness/check.ts";
+import { killAllServers } from "../harness/server-process.ts";
+import { DEFAULT_CONCURRENCY } from "../harness/runner.ts";
+import { RuntimeMissingError, UnknownTargetError } from "../targets/runtime-versions.ts";
+import { UnavailableTargetError } from "../targets/targets.ts";
 
-export class UsageError extends Error {}
+
+/** A command's arguments parsed by node:util's parseArgs (positionals allowed); what it refuses is a UsageError. */
+export function parseCommandLine<const O extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: O) {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, options });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
 
 const cleanups = new Set<() => void>();
 

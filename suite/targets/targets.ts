@@ -10,21 +10,11 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { ALL_CAPABILITIES, type Capability } from "./capabilities.ts";
-import { BUILT_IN_TARGETS, builtInTarget, readTargetFile, type TableName, type TargetFile } from "./target-files.ts";
-import {
-  ensureRuntime,
-  findBinary,
-  nodeTypeStrippingFlags,
-  pinnedVersion,
-  resolveRuntimeVersion,
-  ROOT,
-  RuntimeMissingError,
-  UnknownTargetError,
-  type RuntimeName,
-} from "./runtime-versions.ts";
+import { ALL_CAPABILITIES, type Capability } from "../model/capabilities.ts";
+import { builtInTargets, builtInTarget, readTargetFile, type TableName, type TargetFile } from "./target-files.ts";
+import { ensureRuntime, findBinary, nodeTypeStrippingFlags, pinnedVersion, resolveRuntimeVersion, RuntimeMissingError, UnknownTargetError, type RuntimeName } from "./runtime-versions.ts";
+import { ROOT } from "../files/paths.ts";
 
-export { findBinary, ROOT, RUNTIME_PACKAGES, RuntimeMissingError, UnknownTargetError, type RuntimeName } from "./runtime-versions.ts";
 
 export interface Target {
   /** As the user names it: `bun`, `bun@1.1.26`, `waitress`, `path/to/target.json`, `url:http://…`, `fixture:<name>`. */
@@ -127,15 +117,21 @@ interface TargetSpec {
 }
 
 /** The built-in runtime targets (node, deno, bun and their stacks) by name: what the version commands run. */
-export const TARGETS: Record<string, TargetSpec> = Object.fromEntries(
-  BUILT_IN_TARGETS.filter((t) => t.entry).map((t) => [t.name, { runtime: t.runtime as RuntimeName, entry: t.entry!, server: t.server, framework: t.framework }]),
-);
+export function targetSpecs(): Record<string, TargetSpec> {
+  return Object.fromEntries(
+    builtInTargets().filter((t) => t.entry).map((t) => [t.name, { runtime: t.runtime as RuntimeName, entry: t.entry!, server: t.server, framework: t.framework }]),
+  );
+}
 
 /** The built-in targets that can run here, in table order: what `all` runs, and the table's column order. */
-export const TARGET_NAMES: readonly string[] = BUILT_IN_TARGETS.filter((t) => !t.unavailable).map((t) => t.name);
+export function targetNames(): readonly string[] {
+  return builtInTargets().filter((t) => !t.unavailable).map((t) => t.name);
+}
 
 /** Every built-in target, the unavailable ones (Rocket) included, in table order. */
-export const ALL_TARGET_NAMES: readonly string[] = BUILT_IN_TARGETS.map((t) => t.name);
+export function allTargetNames(): readonly string[] {
+  return builtInTargets().map((t) => t.name);
+}
 
 /**
  * `bun@1.1.26` → { name: "bun", version: "1.1.26", flags: [] }; `deno+no-legacy-abort@2.9.5` →
@@ -184,14 +180,14 @@ export function resolveTarget(id: string): Target {
   const file = builtInTarget(name);
   if (!file) {
     throw new UnknownTargetError(
-      `unknown target ${JSON.stringify(name)}; known: ${ALL_TARGET_NAMES.join(", ")} (the runtime ones also as <target>@<runtime version>), a target file's path (path/to/target.json), or url:http://host:port/path for a server already running`,
+      `unknown target ${JSON.stringify(name)}; known: ${allTargetNames().join(", ")} (the runtime ones also as <target>@<runtime version>), a target file's path (path/to/target.json), or url:http://host:port/path for a server already running`,
     );
   }
   if (!file.entry) {
     if (requested !== undefined || flags.length) throw new UnknownTargetError(`${name} is not a runtime target: it takes no @version or +flag`);
     return fromFile(file, id);
   }
-  const spec = TARGETS[name]!;
+  const spec = targetSpecs()[name]!;
   const known = RUNTIME_FLAGS[spec.runtime];
   const unknown = flags.filter((flag) => !(flag in known));
   if (unknown.length) {

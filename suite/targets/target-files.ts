@@ -13,8 +13,9 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { CAPABILITIES, isCapability, type Capability } from "./capabilities.ts";
-import { ROOT, UnknownTargetError } from "./runtime-versions.ts";
+import { CAPABILITIES, isCapability, type Capability } from "../model/capabilities.ts";
+import { ROOT } from "../files/paths.ts";
+import { UnknownTargetError } from "./runtime-versions.ts";
 
 /** The tables a column can belong to: the runtimes', the seed's servers', or a user's own. */
 export type TableName = "runtimes" | "seed" | "yours";
@@ -150,12 +151,16 @@ export function readTargetFile(path: string): TargetFile {
 
 const TABLE_ORDER: TableName[] = ["runtimes", "seed", "yours"];
 
-/** The built-in targets (targets/*.json), in table order: the runtimes', then the seed's servers. */
-export const BUILT_IN_TARGETS: readonly TargetFile[] = readdirSync(TARGETS_DIR)
-  .filter((f) => f.endsWith(".json"))
-  .map((f) => readTargetFile(join(TARGETS_DIR, f)))
-  .sort((a, b) => TABLE_ORDER.indexOf(a.table) - TABLE_ORDER.indexOf(b.table) || (a.column ?? 99) - (b.column ?? 99) || a.name.localeCompare(b.name));
+let builtIn: readonly TargetFile[] | undefined;
+
+/** The built-in targets (targets/*.json), in table order: the runtimes', then the seed's servers. Read on first use, not at import. */
+export function builtInTargets(): readonly TargetFile[] {
+  return (builtIn ??= readdirSync(TARGETS_DIR)
+      .filter((f) => f.endsWith(".json"))
+      .map((f) => readTargetFile(join(TARGETS_DIR, f)))
+      .sort((a, b) => TABLE_ORDER.indexOf(a.table) - TABLE_ORDER.indexOf(b.table) || (a.column ?? 99) - (b.column ?? 99) || a.name.localeCompare(b.name)));
+}
 
 export function builtInTarget(name: string): TargetFile | undefined {
-  return BUILT_IN_TARGETS.find((t) => t.name === name);
+  return builtInTargets().find((t) => t.name === name);
 }
