@@ -10,14 +10,14 @@ usage() {
 usage: ./run-test.sh <command>
 
   ./run-test.sh <target> [--only PATTERN]...   run the suite against a target: one line per check, a
-                                               summary, runs/<target>.json (scratch, git-ignored)
+                                               summary, runs/<target>/run.json (scratch, git-ignored)
   ./run-test.sh <target> <target>...           the same for several targets; all: every built-in one
                                                that can run here (the runtimes', then the seed's servers)
   ./run-test.sh publish [<target>...]          copy the newest run of each target (or those named) into
                                                results/ and build COMPATIBILITY.md, results/compat.json
                                                and results/report.html from them
   ./run-test.sh compare [<target>...]          compare the newest runs with expectations/<target>.json
-  ./run-test.sh <target>... --shard i/n        run the i-th of n pieces of the run (runs/<target>.shard-i-of-n.json)
+  ./run-test.sh <target>... --shard i/n        run the i-th of n pieces of the run (runs/<target>/run.shard-i-of-n.json)
   ./run-test.sh merge DIR...                   join the shard files in the folders into whole runs (runs/)
   ./run-test.sh diff DIR_A DIR_B [<target>...] the statuses that differ between the runs of two folders
   ./run-test.sh catalogue                      write CHECKS.md from the check registry
@@ -38,10 +38,10 @@ usage: ./run-test.sh <command>
 targets: node, deno, bun, elysia-bun, elysia-node, bun-node, deno-node; any of them @<runtime version>
          (bun@1.1.26, node@22: installed from npm into .cache/runtimes/ on first use);
          the seed's servers: wsgiref, cherrypy, waitress, paste, gunicorn-sync, gunicorn-gevent (rocket:
-         not installable); path/to/target.json: your own server (CONTRACT.md);
+         not installable); path/to/target.json: your own server (docs/contract.md);
          url:http://127.0.0.1:8080/events: a server already running, as a black box
 PATTERN: a check id or a glob such as 'disconnect.*' (ids in CHECKS.md); a subset is written to
-         runs/<target>.partial.json and is never published
+         runs/<target>/run.partial.json and is never published
 exit codes: 0 every check passed, 1 some did not, 2 the suite could not run
 First use installs the dependencies (npm ci), runtimes included.
 EOF

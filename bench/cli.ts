@@ -10,7 +10,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { onCleanup, parseCommandLine, runCommand } from "../suite/commands/cli.ts";
 import { UsageError } from "../suite/model/errors.ts";
-import { RUNS_DIR } from "../suite/files/run-files.ts";
+import { RUNS_DIR } from "../suite/files/paths.ts";
+import { topFiles } from "../suite/files/layout.ts";
+import { SCHEMA_VERSIONS } from "../suite/model/schema.ts";
 import { ClientPool } from "./client-pool.ts";
 import { type ClientRuntime, settingsFor } from "./settings.ts";
 import { machineInfo } from "../suite/harness/machine.ts";
@@ -82,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
   const settings = settingsFor(values.quick ? "quick" : "full", positiveInteger("--clients", values.clients, 1000), placement.openFiles.hard, clientRuntimeOption(values["client-runtime"]));
   settings.repeats = positiveInteger("--repeats", values.repeats, settings.repeats);
   const subjects = subjectsFor(positionals, { ceilings: !values["no-ceilings"], peers: peersOption(values.peers) });
-  const out = values.out ?? join(RUNS_DIR, "bench.json");
+  const out = values.out ?? topFiles(RUNS_DIR).bench;
 
   const startedAt = new Date();
   const started = performance.now();
@@ -116,7 +118,7 @@ async function main(argv: string[]): Promise<number> {
   const output: BenchResults = {
     kind: "sse-compat-bench",
     command: `./run-test.sh bench ${argv.join(" ")}`.trim(),
-    schema: 2,
+    schemaVersion: SCHEMA_VERSIONS.bench,
     startedAt: startedAt.toISOString(),
     wallMs: Math.round(performance.now() - started),
     settings,

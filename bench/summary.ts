@@ -157,7 +157,7 @@ export function goals(results: SubjectResult[], comparisons: Comparison[], setti
 export interface BenchResults {
   kind: "sse-compat-bench";
   /** 2: peers, and comparisons keyed by `subject` (1: targets and ceilings only, keyed by `target`). */
-  schema: 2;
+  schemaVersion: 2;
   /** The command that made this file, as typed. */
   command: string;
   startedAt: string;

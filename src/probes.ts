@@ -1,6 +1,6 @@
 /**
  * Probes: three streams written the way plain code writes them, without the dispatcher, so that the
- * suite sees what the runtime does with each (CONTRACT.md, capability `probes`). Mounted with the
+ * suite sees what the runtime does with each (docs/contract.md, capability `probes`). Mounted with the
  * control endpoints only. Each reports what it sees on the observation channel.
  *
  * - `GET /probe/writer`: a writer loop (a TransformStream, as Hono's `streamSSE` writes), one event

@@ -411,7 +411,7 @@ describe("the benchmark in report.html", () => {
     better,
   });
   const bench: BenchResults = {
-    schema: 2,
+    schemaVersion: 2,
     startedAt: "2026-11-21T23:30:00.000Z",
     wallMs: 60_000,
     metrics: [

@@ -19,14 +19,14 @@ function needs(check: Check): string {
   return check.needs.length ? check.needs.map((c) => `\`${c}\``).join(", ") : "black box";
 }
 
-/** Per capability, the checks that need it: what a server unlocks by offering it (CONTRACT.md). */
+/** Per capability, the checks that need it: what a server unlocks by offering it (docs/contract.md). */
 function unlocks(checks: readonly Check[]): string[] {
   const declared = checks.filter((c, i) => c.base === undefined || checks.findIndex((m) => m.base === c.base) === i);
   const idOf = (c: Check) => `\`${c.base ?? c.id}\``;
   return [
     "## What each check needs",
     "",
-    "A server offers capabilities in levels (CONTRACT.md); a check that needs one the target does not offer reports `skip`, naming it.",
+    "A server offers capabilities in levels (docs/contract.md); a check that needs one the target does not offer reports `skip`, naming it.",
     "",
     "| capability | what it is | checks that need it |",
     "|---|---|---|",

@@ -4,7 +4,7 @@
  * list (`npm view <pkg> versions --json`): both ends are run, then about log2(n) versions between,
  * each running that one check alone; the two versions around the boundary are then run once more,
  * and a check that flips is reported as such, never hidden. The steps go to
- * results/bisect-<target>@<check>@<a>..<b>.json, which the version matrix reads too.
+ * <target>/bisect/<check>/<a>_to_<b>.json (suite/files/layout.ts), which the version matrix reads too.
  *
  * Exit 0: a boundary found and confirmed; 1: no change between the ends, a third status between
  * them, or a flip on re-run; 2: could not run.

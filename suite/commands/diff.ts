@@ -3,11 +3,12 @@
  * two folders (results/ and runs/, two repeats of `all`, a merged split run and an unsplit one),
  * target by target. Exit 0: the same statuses everywhere; 1: some differ; 2: nothing to compare.
  */
-import { existsSync, readdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { relative, resolve } from "node:path";
 import { runCommand } from "./cli.ts";
 import { UsageError } from "../model/errors.ts";
-import { isWholeRunFile, readRun, runFileName } from "../files/run-files.ts";
+import { isWhole, listRuns, runPath } from "../files/layout.ts";
+import { readRun } from "../files/run-files.ts";
 import { formatChange, statusChanges } from "../model/status-diff.ts";
 
 const USAGE = "usage: ./run-test.sh diff DIR_A DIR_B [<target>...]";
@@ -18,13 +19,16 @@ async function main(argv: string[]): Promise<number> {
   const callerDir = process.env.SSE_CALLER_DIR ?? process.cwd();
   const [dirA, dirB] = [resolve(callerDir, a), resolve(callerDir, b)];
   for (const dir of [dirA, dirB]) if (!existsSync(dir)) throw new UsageError(`no folder ${dir}`);
-  const names = targets.length ? targets.map((t) => runFileName(t)) : readdirSync(dirA).filter(isWholeRunFile).filter((n) => existsSync(join(dirB, n)));
+  // The same place in both trees: a target's run, or its run at one version.
+  const names = targets.length
+    ? targets.map((t) => relative(dirA, runPath(dirA, t)))
+    : listRuns(dirA).filter(isWhole).map((r) => r.path).filter((path) => existsSync(resolve(dirB, path)));
   if (names.length === 0) throw new UsageError(`no run of the same target in both ${dirA} and ${dirB}`);
   let cells = 0;
   let differ = 0;
   for (const name of names.sort()) {
-    const before = readRun(join(dirA, name));
-    const after = readRun(join(dirB, name));
+    const before = readRun(resolve(dirA, name));
+    const after = readRun(resolve(dirB, name));
     const changes = statusChanges(before, after);
     cells += new Set([...before.checks, ...after.checks].map((c) => c.id)).size;
     differ += changes.length;

@@ -1,8 +1,8 @@
 /**
  * `./run-test.sh matrix <target> <version>... [--minors A..B] [--only PATTERN]... [--report-only]`:
  * runs the suite (or a subset) on each runtime version in turn (never two at once: the machine has
- * 2 cores), writes results/<target>@<version>.json (.partial.json for a subset), then the version
- * table of every result of that target: results/matrix-<target>.md and .json, with the ranges where
+ * 2 cores), writes runs/<target>/versions/<version>.json (.partial.json for a subset), then the version
+ * table of every result of that target: <target>/matrix.md and .json, with the ranges where
  * each check passes ("since 1.1.27") and version_added / version_removed.
  *
  *   node suite/commands/matrix.ts bun 1.1.26 1.1.27 1.4.5
@@ -29,7 +29,8 @@ import { closeHoles } from "../versions/close-holes.ts";
 import { buildMatrix, loadMatrixData, writeMatrix } from "../versions/matrix-report.ts";
 import { latestOfEachMajor, latestPatchOfEachMinor, nearest, publishedVersions, sortVersions, VersionSpecError } from "../versions/published.ts";
 import { existsSync } from "node:fs";
-import { readRun, runFile, RUNS_DIR } from "../files/run-files.ts";
+import { readRun, runFile } from "../files/run-files.ts";
+import { RUNS_DIR } from "../files/paths.ts";
 import { suiteCommit } from "../harness/runner.ts";
 import { MatrixProgress } from "../versions/progress.ts";
 import { runtimeOfTarget, runVersion } from "../versions/run-version.ts";

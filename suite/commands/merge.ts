@@ -1,18 +1,20 @@
 /**
- * `./run-test.sh merge DIR... [--out DIR]`: joins the shard files (`<target>.shard-i-of-n.json`, from
+ * `./run-test.sh merge DIR... [--out DIR]`: joins the shard files (`<target>/run.shard-i-of-n.json`, from
  * `./run-test.sh ... --shard i/n`) found in the folders into one whole run per target, written to
  * runs/ (or --out) as `./run-test.sh publish` expects them. Exit 0: every target merged; 2: shards
  * missing or inconsistent (nothing is written then).
  */
-import { existsSync, readdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { checksOption, parseCommandLine, runCommand } from "./cli.ts";
 import { UsageError } from "../model/errors.ts";
-import { parseShardFileName, readRun, RUNS_DIR, writeRun } from "../files/run-files.ts";
+import { listRuns } from "../files/layout.ts";
+import { readRun, writeRun } from "../files/run-files.ts";
+import { RUNS_DIR } from "../files/paths.ts";
 import type { TargetResults } from "../model/results.ts";
 import { mergeShards, ShardMergeError } from "../shards/merge.ts";
 
-const USAGE = "usage: ./run-test.sh merge DIR... [--out DIR]   (the folders hold <target>.shard-i-of-n.json files)";
+const USAGE = "usage: ./run-test.sh merge DIR... [--out DIR]   (the folders hold <target>/run.shard-i-of-n.json files)";
 
 async function main(argv: string[]): Promise<number> {
   const parsed = parseCommandLine(argv, { out: { type: "string" } });
@@ -22,13 +24,12 @@ async function main(argv: string[]): Promise<number> {
   const byTarget = new Map<string, TargetResults[]>();
   for (const dir of positionals.map((d) => resolve(callerDir, d))) {
     if (!existsSync(dir)) throw new UsageError(`no folder ${dir}`);
-    for (const name of readdirSync(dir).sort()) {
-      if (!parseShardFileName(name)) continue;
-      const piece = readRun(join(dir, name));
+    for (const shard of listRuns(dir).filter((r) => r.shard)) {
+      const piece = readRun(shard.file);
       byTarget.set(piece.run.target, [...(byTarget.get(piece.run.target) ?? []), piece]);
     }
   }
-  if (byTarget.size === 0) throw new UsageError(`no shard files (<target>.shard-i-of-n.json) in ${positionals.join(", ")}`);
+  if (byTarget.size === 0) throw new UsageError(`no shard files (<target>/run.shard-i-of-n.json) in ${positionals.join(", ")}`);
   // Everything is checked before anything is written.
   const merged = [...byTarget].map(([target, pieces]) => ({ target, pieces: pieces.length, ...mergeShards(target, pieces) }));
   const whole = checksOption(undefined).map((c) => c.id).join("\n");

@@ -1,11 +1,11 @@
 /**
  * `./run-test.sh <target>... [--only PATTERN]...`: runs the suite against each target (`all`: every
- * built-in one), prints a line per check and a summary, and writes each run to runs/<target>.json
- * (runs/<target>.partial.json for a subset). It publishes nothing: `./run-test.sh publish` does.
+ * built-in one), prints a line per check and a summary, and writes each run to runs/<target>/run.json
+ * (run.partial.json for a subset). It publishes nothing: `./run-test.sh publish` does.
  * Exit 0: every check passed; 1: some did not; 2: the suite could not run.
  *
  * `--shard i/n` runs the i-th of n pieces of the run (suite/shards/shard.ts), writing
- * runs/<target>.shard-i-of-n.json; `./run-test.sh merge` joins the pieces into whole runs.
+ * runs/<target>/run.shard-i-of-n.json; `./run-test.sh merge` joins the pieces into whole runs.
  *
  * `--print-command <target>` prints the command that starts the target (NUL-separated) for
  * `./run-test.sh serve`, which `exec`s it so that Ctrl-C reaches the runtime itself.

@@ -7,11 +7,14 @@
  * published changes. Default: every runtime target. Exit 0: no change; 1: some; 2: could not run.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import type { CheckResult, Status, TargetResults } from "../model/results.ts";
 import { checksOption, concurrencyOption, parseCommandLine, runCommand } from "./cli.ts";
 import { UsageError } from "../model/errors.ts";
-import { PUBLISHED_DIR, readRun, runFile } from "../files/run-files.ts";
+import { PUBLISHED_DIR, ROOT } from "../files/paths.ts";
+import { matrixPaths } from "../files/layout.ts";
+import { readVersioned } from "../files/versioned-json.ts";
+import { readRun, runFile } from "../files/run-files.ts";
 import { distTags, RUNTIME_PACKAGES, RuntimeMissingError, type RuntimeName, UnknownTargetError } from "../targets/runtime-versions.ts";
 import { formatChange, statusChanges } from "../model/status-diff.ts";
 import { targetNames, targetSpecs } from "../targets/targets.ts";
@@ -37,16 +40,16 @@ function baseline(target: string, version: string): Baseline {
   const tableFile = runFile(target, { dir: PUBLISHED_DIR });
   if (!existsSync(tableFile)) throw new UsageError(`no published run of ${target} in results/: nothing to compare with (./run-test.sh ${target}, then publish)`);
   const table = readRun(tableFile);
-  const fromTable = { source: `results/${target}.json (${table.run.runtime} ${table.run.runtimeVersion}, run of ${table.run.date})`, version: table.run.runtimeVersion, checks: table.checks };
+  const fromTable = { source: `${relative(ROOT, tableFile)} (${table.run.runtime} ${table.run.runtimeVersion}, run of ${table.run.date})`, version: table.run.runtimeVersion, checks: table.checks };
   if (table.run.runtimeVersion === version) return fromTable;
-  const matrixFile = join(PUBLISHED_DIR, `matrix-${target}.json`);
+  const matrixFile = matrixPaths(PUBLISHED_DIR, target).json;
   if (existsSync(matrixFile)) {
-    const matrix = JSON.parse(readFileSync(matrixFile, "utf8")) as { checks: Record<string, { observations: { version: string; status: Status; message: string }[] }> };
+    const matrix = readVersioned<{ checks: Record<string, { observations: { version: string; status: Status; message: string }[] }> }>(matrixFile, "matrix", `./run-test.sh matrix ${target}`);
     const checks = Object.entries(matrix.checks).flatMap(([id, c]) => {
       const seen = c.observations.find((o) => o.version === version);
       return seen ? [{ id, status: seen.status, message: seen.message, evidence: {}, durationMs: 0 }] : [];
     });
-    if (checks.length) return { source: `results/matrix-${target}.json at ${version}`, version, checks };
+    if (checks.length) return { source: `${relative(ROOT, matrixFile)} at ${version}`, version, checks };
   }
   return fromTable;
 }

@@ -5,7 +5,7 @@
  * boundary at exactly that version (suite/table/version-ranges.ts), so that a note never stands
  * for a measurement.
  */
-import { parseTargetId } from "../targets/targets.ts";
+import { parseTargetId } from "../model/target-id.ts";
 
 export interface BoundaryNote {
   /** Target ids, or a whole runtime (every target on it). */

@@ -9,7 +9,7 @@
  */
 import type { Status } from "../model/results.ts";
 import { compareVersions, parseVersion } from "../model/versions.ts";
-import { parseTargetId } from "../targets/targets.ts";
+import { parseTargetId } from "../model/target-id.ts";
 import type { CuratedNote } from "./note.ts";
 import { SEED_NOTES } from "./seed-notes.ts";
 

@@ -1,71 +1,55 @@
 /**
- * Expectations: expectations/<target>.json says which status each check has on a target, and why
- * for every one that does not pass (cause + a pointer to the evidence). Comparing a run with them
- * gives its differences as readable lines: regressions, fixes, other status changes, new checks and
- * missing ones. Expectations change only with evidence: a difference is a finding to look at, never
- * something to overwrite blindly.
+ * Comparing a run with its target's expectations gives the differences as readable lines. The file
+ * lists deviations only (format.ts), so what each check is expected to do is:
+ *
+ *   - a check with an entry: the entry's status, or any of a flaky entry's statuses;
+ *   - a check of the registry with no entry: pass.
+ *
+ * and the differences are:
+ *
+ *   - regression: expected pass (or a flaky entry that includes pass), got something else;
+ *   - fix: got pass, which was not expected;
+ *   - changed: another status than expected, neither of them pass;
+ *   - new: the run has a check the registry does not (a run by another version of the suite):
+ *     nothing here can say what it should do, so it is shown rather than assumed to pass;
+ *   - missing: a check of the registry, or one an entry names, that a full run lacks; a partial
+ *     run (--only) lacks checks on purpose and has none missing.
+ *
+ * An entry naming a check the registry does not have is a problem of the file (validate.ts), found
+ * before any run is compared. Expectations change only with evidence: a difference is a finding to
+ * look at, never something to overwrite blindly.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { CheckResult, Status, TargetResults } from "../model/results.ts";
-import { ROOT } from "../files/paths.ts";
+import { ALL_CHECKS } from "../checks/registry.ts";
 import { formatFigure } from "../table/format.ts";
+import { expectedStatuses, type Deviation, type ExpectationsFile } from "./format.ts";
 
-export interface Reason {
-  /** Why it does not pass, in a sentence. */
-  cause: string;
-  /** Where the evidence is: the result's field and what it said, a re-run by hand, a measurement. */
-  evidence: string;
-  upstream?: string[];
-}
-
-export interface Expectation {
-  status: Status;
-  /** Required unless status is "pass". */
-  reason?: Reason;
-}
-
-export interface ExpectationsFile {
-  target: string;
-  /** The run the expectations were written from. */
-  writtenFrom: { runtimeVersion: string; date: string; suiteCommit: string };
-  checks: Record<string, Expectation>;
-}
+// The module's entry: callers import the file's model, reading and validation from here too.
+export {
+  EXPECTATIONS_DIR,
+  ExpectationsFileError,
+  expectationsPath,
+  expectationTargets,
+  expectedStatuses,
+  readExpectations,
+  SCHEMA_VERSION,
+  type Deviation,
+  type DeviationStatus,
+  type ExpectationsFile,
+  type Flaky,
+} from "./format.ts";
+export { validateExpectations } from "./validate.ts";
 
 export type DifferenceKind = "regression" | "fix" | "changed" | "new" | "missing";
 
 export interface Difference {
   kind: DifferenceKind;
   check: string;
-  expected?: Status;
+  /** The statuses that would have matched; absent for a check the registry does not have. */
+  expected?: Status[];
   actual?: Status;
   /** One readable line: what changed, the figure and message of the run, the reason that was expected. */
   line: string;
-}
-
-export const EXPECTATIONS_DIR = join(ROOT, "expectations");
-
-export function expectationsPath(target: string, dir = EXPECTATIONS_DIR): string {
-  return join(dir, `${target}.json`);
-}
-
-export function readExpectations(target: string, dir = EXPECTATIONS_DIR): ExpectationsFile | undefined {
-  const file = expectationsPath(target, dir);
-  if (!existsSync(file)) return undefined;
-  return JSON.parse(readFileSync(file, "utf8")) as ExpectationsFile;
-}
-
-/** Problems of the file itself: a non-pass without cause or evidence, a target that is not its name. */
-export function validateExpectations(file: ExpectationsFile, target: string): string[] {
-  const problems: string[] = [];
-  if (file.target !== target) problems.push(`${target}: the file says target ${JSON.stringify(file.target)}`);
-  for (const [id, expectation] of Object.entries(file.checks)) {
-    if (!["pass", "fail", "timeout", "error", "skip"].includes(expectation.status)) problems.push(`${target}: ${id}: unknown status ${JSON.stringify(expectation.status)}`);
-    if (expectation.status === "pass") continue;
-    if (!expectation.reason?.cause?.trim()) problems.push(`${target}: ${id} is expected to ${expectation.status} without a cause`);
-    if (!expectation.reason?.evidence?.trim()) problems.push(`${target}: ${id} is expected to ${expectation.status} without an evidence pointer`);
-  }
-  return problems;
 }
 
 function observed(result: CheckResult): string {
@@ -73,40 +57,48 @@ function observed(result: CheckResult): string {
   return `${result.status}${figure ? ` (${figure})` : ""}: ${result.message}`;
 }
 
-function expectedText(expectation: Expectation): string {
-  return expectation.reason ? `${expectation.status} (${expectation.reason.cause})` : expectation.status;
+function expectedText(deviation: Deviation | undefined): string {
+  if (!deviation) return "pass";
+  if (!deviation.flaky) return `${deviation.status} (${deviation.cause})`;
+  const counts = Object.entries(deviation.flaky.statuses).map(([status, count]) => `${status} ${count}`);
+  return `${expectedStatuses(deviation).join(" or ")} (flaky: ${counts.join(", ")} of ${deviation.flaky.of}; ${deviation.cause})`;
 }
 
 export interface CompareOptions {
-  /** The run covered only some checks (--only): expected checks it lacks are not "missing". */
+  /** The run covered only some checks (--only): checks it lacks are not "missing". */
   partialRun?: boolean;
+  /** The suite's check ids: the registry's unless a test gives its own. */
+  checks?: readonly string[];
 }
 
 export function compareWithExpectations(results: TargetResults, expectations: ExpectationsFile, options: CompareOptions = {}): Difference[] {
   const target = results.run.target;
+  const registry = new Set(options.checks ?? ALL_CHECKS.map((c) => c.id));
   const differences: Difference[] = [];
   const seen = new Set<string>();
   for (const result of results.checks) {
     seen.add(result.id);
-    const expectation = expectations.checks[result.id];
-    if (!expectation) {
-      differences.push({ kind: "new", check: result.id, actual: result.status, line: `${target}: NEW ${result.id} has no expectation; this run: ${observed(result)}` });
+    const deviation = expectations.checks[result.id];
+    if (!deviation && !registry.has(result.id)) {
+      differences.push({ kind: "new", check: result.id, actual: result.status, line: `${target}: NEW ${result.id} is not a check of the registry; this run: ${observed(result)}` });
       continue;
     }
-    if (expectation.status === result.status) continue;
-    const kind: DifferenceKind = expectation.status === "pass" ? "regression" : result.status === "pass" ? "fix" : "changed";
+    const expected = expectedStatuses(deviation);
+    if (expected.includes(result.status)) continue;
+    const kind: DifferenceKind = expected.includes("pass") ? "regression" : result.status === "pass" ? "fix" : "changed";
     differences.push({
       kind,
       check: result.id,
-      expected: expectation.status,
+      expected,
       actual: result.status,
-      line: `${target}: ${kind.toUpperCase()} ${result.id}: expected ${expectedText(expectation)}, got ${observed(result)}`,
+      line: `${target}: ${kind.toUpperCase()} ${result.id}: expected ${expectedText(deviation)}, got ${observed(result)}`,
     });
   }
   if (!options.partialRun) {
-    for (const [id, expectation] of Object.entries(expectations.checks)) {
+    for (const id of new Set([...registry, ...Object.keys(expectations.checks)])) {
       if (seen.has(id)) continue;
-      differences.push({ kind: "missing", check: id, expected: expectation.status, line: `${target}: MISSING ${id} (expected ${expectation.status}) did not run` });
+      const expected = expectedStatuses(expectations.checks[id]);
+      differences.push({ kind: "missing", check: id, expected, line: `${target}: MISSING ${id} (expected ${expected.join(" or ")}) did not run` });
     }
   }
   return differences;

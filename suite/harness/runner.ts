@@ -90,7 +90,7 @@ export function runInfo(target: Target, concurrency: number): RunInfo {
 
 /**
  * The one way a run is made: the run information, then every check, timed as a whole. Every command
- * (run, matrix, bisect) and the expectations test go through it, and write what it returns with
+ * (run, matrix, bisect) and the targets' tier (tests/targets.test.ts) go through it, and write what it returns with
  * writeRun (run-files.ts).
  */
 export async function runTarget(

@@ -34,7 +34,7 @@ export interface CheckDeclaration {
    */
   calibration: Record<string, RegExp>;
   /**
-   * For a check that also judges a black box (its own events, CONTRACT.md level 1): fixtures it must
+   * For a check that also judges a black box (its own events, docs/contract.md level 1): fixtures it must
    * flag when each runs as a black box (offering only `process`, its own events every 100 ms), and
    * the flawless fixture, run so, must pass.
    */
@@ -54,7 +54,7 @@ export interface CheckDeclaration {
    */
   waits?: boolean;
   /**
-   * What the check needs of the server beyond a URL that serves SSE (CONTRACT.md); on a target that
+   * What the check needs of the server beyond a URL that serves SSE (docs/contract.md); on a target that
    * does not offer all of it, the check reports `skip` with what is missing. Absent: a black box will do.
    */
   needs: Capability[];

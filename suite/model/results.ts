@@ -99,7 +99,7 @@ export interface RunInfo {
   serverVersion?: string;
   /** The table the column belongs to: the runtimes', the seed's servers', or the user's own. */
   table?: "runtimes" | "seed" | "yours";
-  /** What the target offers (CONTRACT.md); checks needing more were skipped. */
+  /** What the target offers (docs/contract.md); checks needing more were skipped. */
   offers?: string[];
   /** The target file, relative to the repository when inside it. */
   targetFile?: string;
@@ -130,6 +130,8 @@ export interface ShardOrigin {
 }
 
 export interface TargetResults {
+  /** SCHEMA_VERSIONS.run (suite/model/schema.ts); written by writeRun. */
+  schemaVersion?: number;
   run: RunInfo;
   wallMs: number;
   checks: CheckResult[];

@@ -9,10 +9,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { ComparedFigure, Comparison, Metric } from "../../bench/summary.ts";
 import { escapeHtml } from "./html-escape.ts";
+import { SCHEMA_VERSIONS } from "../model/schema.ts";
 import { formatNumber } from "./format.ts";
 
 export interface BenchResults {
-  schema: 2;
+  schemaVersion: 2;
   startedAt: string;
   /** The command that made the file. */
   command?: string;
@@ -28,7 +29,7 @@ export function readBenchResults(file: string): BenchResults | undefined {
   if (!existsSync(file)) return undefined;
   try {
     const parsed = JSON.parse(readFileSync(file, "utf8")) as BenchResults & { kind?: string };
-    return parsed.kind === "sse-compat-bench" && parsed.schema === 2 ? parsed : undefined;
+    return parsed.kind === "sse-compat-bench" && parsed.schemaVersion === SCHEMA_VERSIONS.bench ? parsed : undefined;
   } catch {
     return undefined;
   }

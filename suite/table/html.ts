@@ -131,7 +131,7 @@ function seedSection(seed: ReportModel | undefined): string {
   if (!seed || (seed.columns.length === 0 && seed.unavailable.length === 0)) return "";
   return (
     `<h2 id="seed-servers">The seed's servers, remeasured</h2>` +
-    `<p>The seed's bottle app, rebuilt in Python (<code>servers/seed/</code>), on the servers the seed tried by hand, measured by the same checks as the runtimes. It offers the observation records and control endpoints (CONTRACT.md), not an abort signal (WSGI has none), a graceful-stop API or our dispatcher's shutdown event: checks that need those are skipped, and the Ctrl-C checks judge what the server does.</p>` +
+    `<p>The seed's bottle app, rebuilt in Python (<code>servers/seed/</code>), on the servers the seed tried by hand, measured by the same checks as the runtimes. It offers the observation records and control endpoints (docs/contract.md), not an abort signal (WSGI has none), a graceful-stop API or our dispatcher's shutdown event: checks that need those are skipped, and the Ctrl-C checks judge what the server does.</p>` +
     runInformation(seed) +
     renderTables(seed, "seed-servers-") +
     `<h3>Footnotes to the seed's servers</h3>${footnoteList(seed, "Every check passed on every server.")}`

@@ -135,7 +135,7 @@ function seedSection(seed: ReportModel): string[] {
   const lines = [
     "## The seed's servers, remeasured",
     "",
-    "The seed's bottle app, rebuilt in Python (`servers/seed/`: a generator object per stream, the seed's `EventDispatcher`), on the servers the seed tried by hand, measured by the same checks as the runtimes. It offers the observation records and control endpoints (CONTRACT.md), not an abort signal (WSGI has none), a graceful-stop API or our dispatcher's shutdown event: checks that need those are `skip`, and the Ctrl-C checks judge what the server does (exit code and time, stderr, how streams end).",
+    "The seed's bottle app, rebuilt in Python (`servers/seed/`: a generator object per stream, the seed's `EventDispatcher`), on the servers the seed tried by hand, measured by the same checks as the runtimes. It offers the observation records and control endpoints (docs/contract.md), not an abort signal (WSGI has none), a graceful-stop API or our dispatcher's shutdown event: checks that need those are `skip`, and the Ctrl-C checks judge what the server does (exit code and time, stderr, how streams end).",
     "",
     ...runInformation(seed),
     "### The seed's questions",

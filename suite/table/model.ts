@@ -3,8 +3,9 @@
  * seed's rows first, then every check by group; every non-pass cell carries a numbered footnote.
  */
 import type { CheckResult, Status, RunInfo, TargetResults, Kind } from "../model/results.ts";
-import { runFileName } from "../files/run-files.ts";
-import { parseTargetId, targetNames } from "../targets/targets.ts";
+import { runPath } from "../files/layout.ts";
+import { parseTargetId } from "../model/target-id.ts";
+import { targetNames } from "../targets/targets.ts";
 import { type RuntimeFlag, contradictedClaim } from "../curated/notes.ts";
 import { groupedRows, SEED_ROWS } from "./rows.ts";
 import { type CuratedNote } from "../curated/note.ts";
@@ -163,7 +164,7 @@ export function buildModel(runs: TargetResults[], options: BuildOptions = {}): R
     return {
       type: "runtime_flag",
       name: flagged.run.runtimeFlags.join(" "),
-      evidence: `${id} passes on ${flagged.target} (${flagged.runtime} ${flagged.runtimeVersion}, run of ${flagged.run.date}, results/${runFileName(flagged.target)})`,
+      evidence: `${id} passes on ${flagged.target} (${flagged.runtime} ${flagged.runtimeVersion}, run of ${flagged.run.date}, ${runPath("results", flagged.target)})`,
     };
   };
 

@@ -1,15 +1,20 @@
 /**
  * Publishing, its own step: `./run-test.sh publish [TARGET]...` copies the newest full run of each
  * target from runs/ into results/ (every target that has one, or only those named), with the newest
- * matrices, bisect logs and benchmark, and builds COMPATIBILITY.md, results/compat.json and
- * results/report.html from every run in results/. A column keeps the date, commit and machine of
- * its own run, so one target can update its column without rerunning the others.
+ * matrices, their runs at other versions, bisect logs and benchmark, each to the same place in the
+ * tree (suite/files/layout.ts), and builds COMPATIBILITY.md, results/compat.json,
+ * results/report.html and the index results/README.md from every run in results/. A column keeps the
+ * date, commit and machine of its own run, so one target can update its column without rerunning
+ * the others.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
-import { basename, join } from "node:path";
-import { isWholeRunFile, PUBLISHED_DIR, readRun, ResultsMissingError, runFile, runFileName, RUNS_DIR } from "../files/run-files.ts";
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { isFixtureFolder, isWhole, listBisectLogs, listRuns, matrixPaths, targetFolder, targetFolders, topFiles } from "../files/layout.ts";
+import { readRun, ResultsMissingError, runFile } from "../files/run-files.ts";
+import { writeVersioned } from "../files/versioned-json.ts";
+import { writeResultsIndex } from "./results-index.ts";
+import { PUBLISHED_DIR, RUNS_DIR, ROOT } from "../files/paths.ts";
 import type { TargetResults } from "../model/results.ts";
-import { ROOT } from "../files/paths.ts";
 import { targetNames } from "../targets/targets.ts";
 import { readBenchResults } from "./bench-section.ts";
 import { buildCompatFile } from "./compat-json.ts";
@@ -41,8 +46,8 @@ export function writeReport(
   const seed = seedRuns.length ? buildModel(seedRuns, { ...command, firstFootnote: model.footnotes.length + 1, unavailable }) : undefined;
   const files = {
     markdown: join(outRoot, "COMPATIBILITY.md"),
-    compat: join(resultsDir, "compat.json"),
-    html: join(resultsDir, "report.html"),
+    compat: topFiles(resultsDir).compat,
+    html: topFiles(resultsDir).report,
   };
   mkdirSync(resultsDir, { recursive: true });
   mkdirSync(outRoot, { recursive: true });
@@ -50,8 +55,8 @@ export function writeReport(
   const compat = buildCompatFile(model, seed);
   mergeRanges(compat, ranges);
   writeFileSync(files.markdown, renderMarkdown(model, ranges, seed));
-  writeFileSync(files.compat, JSON.stringify(compat, null, 2) + "\n");
-  writeFileSync(files.html, renderHtml(model, readBenchResults(join(resultsDir, "bench.json")), seed));
+  writeVersioned(files.compat, "compat", compat);
+  writeFileSync(files.html, renderHtml(model, readBenchResults(topFiles(resultsDir).bench), seed));
   return { model, ...(seed ? { seed } : {}), files };
 }
 
@@ -66,60 +71,49 @@ export interface PublishOptions {
 
 export interface Published {
   report: GeneratedReport;
-  /** Files copied from runs/ into results/. */
+  /** Files copied from runs/ into results/, relative to both. */
   copied: string[];
 }
 
-/** A target's run at a runtime version other than the pinned one (`bun@1.1.26.json`, `.partial.json`): a matrix's input. */
-const VERSION_RUN = /^[\w.+-]+@\d+\.\d+\.\d+(\.partial)?\.json$/;
-/** Where results/ keeps them. */
-export const VERSION_RUNS_DIR = "versions";
-
-/**
- * Is `name` in runs/ a full run of a target at its pinned version: not a subset, not a run at
- * another version (a matrix's input, published in versions/ beside the matrix), not a calibration
- * fixture's run, not a matrix, a bisect log or the bench?
- */
-function isFullRun(name: string): boolean {
-  return isWholeRunFile(name) && !name.includes("@") && !name.startsWith("fixture_");
+/** What an unnamed publish copies: every target's full run (not a user's own), its matrix, its runs at other versions, its bisect logs; the bench. */
+function everythingIn(runsDir: string): string[] {
+  const runs = listRuns(runsDir).filter((r) => !isFixtureFolder(r.folder) && !r.shard);
+  // A server of the user's own (a target file's `table: "yours"`, a url: target) is published only when named.
+  const tableRuns = runs.filter((r) => r.version === undefined && isWhole(r) && readRun(r.file).run.table !== "yours");
+  // The runs at other versions a matrix is built from go beside it: the matrix names them.
+  const versionRuns = runs.filter((r) => r.version !== undefined);
+  const folders = targetFolders(runsDir).filter((f) => !isFixtureFolder(f));
+  const matrices = folders.flatMap((f) => Object.values(matrixPaths(runsDir, f)).filter(existsSync));
+  const logs = folders.flatMap((f) => listBisectLogs(runsDir, f).map((l) => l.file));
+  const bench = [topFiles(runsDir).bench].filter(existsSync);
+  return [...tableRuns.map((r) => r.file), ...versionRuns.map((r) => r.file), ...matrices, ...logs, ...bench].map((file) => relative(runsDir, file));
 }
 
 export function publish(options: PublishOptions = {}): Published {
   const runsDir = options.runsDir ?? RUNS_DIR;
   const resultsDir = options.resultsDir ?? PUBLISHED_DIR;
-  const available = existsSync(runsDir) ? readdirSync(runsDir).sort() : [];
   const named = options.targets?.length ? options.targets : undefined;
   for (const target of named ?? []) {
     if (!existsSync(runFile(target, { dir: runsDir }))) throw new ResultsMissingError(`no full run of ${target} in ${runsDir}: run ./run-test.sh ${target} first`);
   }
-  // A server of the user's own (a target file's `table: "yours"`, a url: target) is published only when named.
-  const runNames = named ? named.map((t) => runFileName(t)) : available.filter(isFullRun).filter((name) => readRun(join(runsDir, name)).run.table !== "yours");
-  // Matrices, bisect logs and the bench are published whole with any publish that finds them newer.
-  const extras = named ? [] : available.filter((name) => /^(matrix-.*\.(md|json)|bisect-.*\.json|bench\.json)$/.test(name));
-  // The runs at other versions a matrix is built from go beside it, in versions/: the matrix names them.
-  const versionRuns = named ? [] : available.filter((name) => VERSION_RUN.test(name) && !name.startsWith("fixture_"));
-  const copies = [
-    ...runNames.map((name) => ({ name, to: name, run: true })),
-    ...extras.map((name) => ({ name, to: name, run: false })),
-    ...versionRuns.map((name) => ({ name, to: join(VERSION_RUNS_DIR, name), run: true })),
-  ];
-  mkdirSync(resultsDir, { recursive: true });
-  if (versionRuns.length) mkdirSync(join(resultsDir, VERSION_RUNS_DIR), { recursive: true });
-  const copied: string[] = [];
-  for (const { name, to, run } of copies) {
-    if (run) readRun(join(runsDir, name)); // a broken run file is refused, not published
-    copyFileSync(join(runsDir, name), join(resultsDir, to));
-    copied.push(join(resultsDir, to));
+  const copies = named ? named.map((t) => relative(runsDir, runFile(t, { dir: runsDir }))) : everythingIn(runsDir);
+  for (const path of copies) {
+    const from = join(runsDir, path);
+    if (!path.endsWith(".md") && listRuns(runsDir).some((r) => r.file === from)) readRun(from); // a broken run file is refused, not published
+    mkdirSync(dirname(join(resultsDir, path)), { recursive: true });
+    copyFileSync(from, join(resultsDir, path));
   }
-  const published = readdirSync(resultsDir).filter(isFullRun);
+  const published = listRuns(resultsDir).filter((r) => r.version === undefined && isWhole(r) && !isFixtureFolder(r.folder));
   // The built-in targets in their order, then any other target that has a published run.
-  const order = [...targetNames().map((t) => runFileName(t)).filter((n) => published.includes(n)), ...published.filter((n) => !targetNames().map((t) => runFileName(t)).includes(n))];
+  const builtIn = targetNames().map(targetFolder);
+  const order = [...builtIn.flatMap((f) => published.filter((r) => r.folder === f)), ...published.filter((r) => !builtIn.includes(r.folder))];
   if (order.length === 0) throw new ResultsMissingError(`nothing to publish: no run in ${runsDir} or ${resultsDir}; run ./run-test.sh <target> first`);
-  const runs = order.map((name) => readRun(join(resultsDir, name)));
+  const runs = order.map((r) => readRun(r.file));
   const report = writeReport(runs, {
     resultsDir,
     ...(options.outRoot ? { outRoot: options.outRoot } : {}),
     command: options.command ?? `./run-test.sh publish${named ? ` ${named.join(" ")}` : ""}`,
   });
-  return { report, copied: copied.map((file) => basename(file)) };
+  writeFileSync(topFiles(resultsDir).index, writeResultsIndex(resultsDir));
+  return { report, copied: copies };
 }

@@ -1,12 +1,13 @@
 /**
- * Version ranges in the published table, from results/matrix-<target>.json (`./run-test.sh matrix`
+ * Version ranges in the published table, from results/<target>/matrix.json (`./run-test.sh matrix`
  * and `bisect`): per check and target, where it holds over the versions tested ("since 1.1.27",
  * "pass on every version tested (1.0.36–1.4.5)"), each boundary as measured (exact between two
  * adjacent published versions, or `≤` with the untested gap named), and beside it, where one is
  * curated, the upstream change that explains it (suite/curated/boundaries.ts).
  */
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
+import { matrixPaths } from "../files/layout.ts";
+import { readVersioned } from "../files/versioned-json.ts";
 import { boundaryNote, type BoundaryNote } from "../curated/boundaries.ts";
 import { citation, citationMarkdown } from "../curated/citations.ts";
 import type { CompatFile, SupportStatement } from "./compat-json.ts";
@@ -41,11 +42,13 @@ export interface VersionRange {
   file: string;
 }
 
+const readMatrixFile = (file: string) => readVersioned<MatrixFile>(file, "matrix", "./run-test.sh matrix <target> --report-only");
+
 export function readMatrices(resultsDir: string, targets: string[]): MatrixFile[] {
   return targets
-    .map((target) => join(resultsDir, `matrix-${target}.json`))
+    .map((target) => matrixPaths(resultsDir, target).json)
     .filter((file) => existsSync(file))
-    .map((file) => JSON.parse(readFileSync(file, "utf8")) as MatrixFile);
+    .map((file) => readMatrixFile(file));
 }
 
 /** Every check of every matrix, its boundaries with the curated explanation of each where there is one. */
@@ -60,7 +63,7 @@ export function versionRanges(matrices: MatrixFile[]): VersionRange[] {
         return { ...b, ...(explained ? { explained } : {}) };
       }),
       support: Object.values(check.__compat.support)[0]!,
-      file: `results/matrix-${matrix.target}.md`,
+      file: matrixPaths("results", matrix.target).markdown,
     })),
   );
 }
@@ -114,7 +117,7 @@ export function renderRangesMarkdown(ranges: VersionRange[]): string[] {
     "| --- | --- | --- | --- | --- | --- |",
     ...changing.map((r) => `| \`${r.target}\` | \`${r.check}\` | ${escape(r.summary)} | ${escape(r.boundaries.map(boundaryCell).join("; "))} | ${escape(explanationCell(r))} | [${r.file}](${r.file}) |`),
     "",
-    ...[...steady].map(([target, rs]) => `- \`${target}\`: ${rs.length} check${rs.length === 1 ? " holds" : "s hold"} the same status on every version tested: ${rs.map((r) => `\`${r.check}\` (${r.summary.replace(/ on every version tested.*/, "")})`).join(", ")}; versions in [results/matrix-${target}.md](results/matrix-${target}.md).`),
+    ...[...steady].map(([target, rs]) => `- \`${target}\`: ${rs.length} check${rs.length === 1 ? " holds" : "s hold"} the same status on every version tested: ${rs.map((r) => `\`${r.check}\` (${r.summary.replace(/ on every version tested.*/, "")})`).join(", ")}; versions in [${matrixPaths("results", target).markdown}](${matrixPaths("results", target).markdown}).`),
     ...(steady.size ? [""] : []),
   ];
 }

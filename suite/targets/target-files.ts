@@ -9,7 +9,7 @@
  *   - an already running server: `url` (the suite starts nothing), or
  *   - `unavailable`: a server that cannot be installed here, with the reason (its column says so).
  *
- * Paths (`entry`, `cwd`) are relative to the target file's directory. See CONTRACT.md for `offers`.
+ * Paths (`entry`, `cwd`) are relative to the target file's directory. See docs/contract.md for `offers`.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";

@@ -11,6 +11,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ALL_CAPABILITIES, type Capability } from "../model/capabilities.ts";
+import { parseTargetId } from "../model/target-id.ts";
 import { builtInTargets, builtInTarget, readTargetFile, type TableName, type TargetFile } from "./target-files.ts";
 import { ensureRuntime, findBinary, nodeTypeStrippingFlags, pinnedVersion, resolveRuntimeVersion, RuntimeMissingError, UnknownTargetError, type RuntimeName } from "./runtime-versions.ts";
 import { ROOT } from "../files/paths.ts";
@@ -131,17 +132,6 @@ export function targetNames(): readonly string[] {
 /** Every built-in target, the unavailable ones (Rocket) included, in table order. */
 export function allTargetNames(): readonly string[] {
   return builtInTargets().map((t) => t.name);
-}
-
-/**
- * `bun@1.1.26` → { name: "bun", version: "1.1.26", flags: [] }; `deno+no-legacy-abort@2.9.5` →
- * { name: "deno", version: "2.9.5", flags: ["no-legacy-abort"] }.
- */
-export function parseTargetId(id: string): { name: string; version?: string; flags: string[] } {
-  const at = id.lastIndexOf("@");
-  const base = at <= 0 ? id : id.slice(0, at);
-  const [name, ...flags] = base.split("+") as [string, ...string[]];
-  return { name, flags, ...(at > 0 ? { version: id.slice(at + 1) } : {}) };
 }
 
 /** The name a target's runs go by: a target file's `name` for its path, the id itself otherwise. */

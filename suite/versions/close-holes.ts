@@ -8,7 +8,7 @@
  * adjacent published versions. Then each side of each new boundary is run once more: a check that
  * flips there shows as flaky in the matrix, never hidden.
  *
- * The steps are bisect logs (results/bisect-<target>@<check>@<a>..<b>.json, the format of
+ * The steps are bisect logs (<target>/bisect/<check>/<a>_to_<b>.json, the format of
  * `./run-test.sh bisect`), saved after every run: an interrupted closing starts again from them.
  *
  * A hole with a flaky side (pass and fail at one version) is not bisected: it is reported as open,

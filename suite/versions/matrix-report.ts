@@ -1,15 +1,17 @@
 /**
  * The version table of one target: every check at every runtime version that has a result
- * (results/<target>@<version>.json and .partial.json from `matrix` or `./run-test.sh
- * <target>@<version>`, results/<target>.json for the pinned version, and the steps of bisect logs),
- * with, per check, the ranges where it passes and its support statements in browser-compat-data
- * style. Written as results/matrix-<target>.md and results/matrix-<target>.json.
+ * (<target>/versions/<version>.json and .partial.json from `matrix` or `./run-test.sh
+ * <target>@<version>`, <target>/run.json for the pinned version, and the steps of the bisect logs in
+ * <target>/bisect/), with, per check, the ranges where it passes and its support statements in
+ * browser-compat-data style. Written as <target>/matrix.md and <target>/matrix.json (layout.ts).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { writeFileSync } from "node:fs";
 import { ALL_CHECKS } from "../checks/registry.ts";
 import type { CheckResult, Figure, Status, TargetResults } from "../model/results.ts";
-import { RUNS_DIR } from "../files/run-files.ts";
+import { RUNS_DIR } from "../files/paths.ts";
+import { bisectLogPath, listBisectLogs, listRuns, matrixPaths, targetFolder } from "../files/layout.ts";
+import { readRun } from "../files/run-files.ts";
+import { readVersioned, writeVersioned } from "../files/versioned-json.ts";
 import { targetSpecs } from "../targets/targets.ts";
 import { RUNTIME_PACKAGES, type RuntimeName } from "../targets/runtime-versions.ts";
 import { contradictedClaim, type UpstreamClaim } from "../curated/notes.ts";
@@ -17,7 +19,7 @@ import { formatFigure, LEGEND, STATUS_MARK } from "../table/format.ts";
 import { compareVersions, parseVersion } from "./published.ts";
 import { classOfVersion, computeRanges, newestAt, type CheckRanges, type Observation, type SupportStatement } from "./ranges.ts";
 
-/** What a bisect leaves in results/bisect-<target>@<check>@<good>..<bad>.json (suite/commands/bisect.ts, close-holes.ts). */
+/** What a bisect leaves in <target>/bisect/<check>/<good>_to_<bad>.json (suite/commands/bisect.ts, close-holes.ts). */
 export interface BisectLog {
   target: string;
   check: string;
@@ -30,9 +32,10 @@ export interface BisectLog {
 
 /** Writes a bisect log as it stands: after every run, so that an interrupted bisection resumes from it. */
 export function saveBisectLog(file: string, log: BisectLog): void {
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(log, null, 2) + "\n");
+  writeVersioned(file, "bisectLog", log);
 }
+
+export const readBisectLog = (file: string) => readVersioned<BisectLog>(file, "bisectLog", "./run-test.sh bisect");
 
 /** Records one run of the log's check (`bisect` and --close-holes alike) and saves the log. */
 export function appendBisectStep(file: string, log: BisectLog, result: CheckResult, at: { version: string; date: string; role: string }): void {
@@ -51,7 +54,7 @@ export function appendBisectStep(file: string, log: BisectLog, result: CheckResu
 
 /** One log per check and interval, so that a check with two boundaries keeps both bisections. */
 export function bisectLogFile(target: string, check: string, good: string, bad: string, dir = RUNS_DIR): string {
-  return join(dir, `bisect-${target}@${check}@${good}..${bad}.json`);
+  return bisectLogPath(dir, target, check, good, bad);
 }
 
 export interface RunSource {
@@ -81,36 +84,31 @@ function observe(data: MatrixData, id: string, observation: Observation): void {
 export function loadMatrixData(target: string, dir = RUNS_DIR): MatrixData {
   const runtime = targetSpecs()[target]!.runtime;
   const data: MatrixData = { target, runtime, observations: new Map(), runs: [] };
-  if (!existsSync(dir)) return data;
-  const versioned = new RegExp(`^${target.replace(/[.-]/g, "\\$&")}@(\\d+\\.\\d+\\.\\d+)(\\.partial)?\\.json$`);
-  const bisectLog = new RegExp(`^bisect-${target.replace(/[.-]/g, "\\$&")}@.+\\.json$`);
-  for (const name of readdirSync(dir).sort()) {
-    const file = join(dir, name);
-    // The name within the runs folder: where that folder was is the machine's business, not the table's.
-    const shown = relative(dir, file);
-    const match = versioned.exec(name);
-    if (match || name === `${target}.json`) {
-      const results = JSON.parse(readFileSync(file, "utf8")) as TargetResults;
-      const version = match ? match[1]! : results.run.runtimeVersion;
-      if (!parseVersion(version)) continue;
-      data.runs.push({
-        version,
-        kind: match ? (match[2] ? "partial" : "full") : "pinned",
-        file: shown,
-        date: results.run.date,
-        suiteCommit: results.run.suiteCommit,
-        checks: results.checks.length,
-        wallMs: results.wallMs,
-      });
-      for (const r of results.checks) {
-        observe(data, r.id, { version, status: r.status, ...(r.figure ? { figure: r.figure } : {}), message: r.message, source: shown, date: results.run.date });
-      }
-    } else if (bisectLog.test(name)) {
-      const log = JSON.parse(readFileSync(file, "utf8")) as BisectLog;
-      for (const step of log.steps) {
-        observe(data, log.check, { version: step.version, status: step.status, ...(step.figure ? { figure: step.figure } : {}), message: step.message, source: shown, date: step.date });
-        data.runs.push({ version: step.version, kind: "bisect", file: `${shown} (${step.role})`, date: step.date, checks: 1 });
-      }
+  // Bisect logs first, by check and interval: the order their observations have always had.
+  const logs = listBisectLogs(dir, target).map(({ file, path }) => ({ path, log: readBisectLog(file) }));
+  logs.sort((x, y) => (`${x.log.check}@${x.log.good}..${x.log.bad}` < `${y.log.check}@${y.log.good}..${y.log.bad}` ? -1 : 1));
+  for (const { path, log } of logs) {
+    for (const step of log.steps) {
+      observe(data, log.check, { version: step.version, status: step.status, ...(step.figure ? { figure: step.figure } : {}), message: step.message, source: path, date: step.date });
+      data.runs.push({ version: step.version, kind: "bisect", file: `${path} (${step.role})`, date: step.date, checks: 1 });
+    }
+  }
+  // Where the runs folder is, is the machine's business, not the table's: sources are named within it.
+  for (const entry of listRuns(dir, targetFolder(target)).filter((r) => !r.shard)) {
+    const results = readRun(entry.file);
+    const version = entry.version ?? results.run.runtimeVersion;
+    if (!parseVersion(version) || (entry.version === undefined && entry.partial)) continue;
+    data.runs.push({
+      version,
+      kind: entry.version === undefined ? "pinned" : entry.partial ? "partial" : "full",
+      file: entry.path,
+      date: results.run.date,
+      suiteCommit: results.run.suiteCommit,
+      checks: results.checks.length,
+      wallMs: results.wallMs,
+    });
+    for (const r of results.checks) {
+      observe(data, r.id, { version, status: r.status, ...(r.figure ? { figure: r.figure } : {}), message: r.message, source: entry.path, date: results.run.date });
     }
   }
   // One run of several checks (a closing step) is one row, not one per check's log.
@@ -220,7 +218,7 @@ export function renderMatrixMarkdown(model: MatrixModel): string {
       );
     }
   }
-  lines.push("", "## Runs", "", "Published with the matrix: the runs at each version in results/versions/, the bisect logs in results/.", "", row(["version", "run", "file", "date", "suite commit", "checks", "wall time"]), row(Array(7).fill("---")));
+  lines.push("", "## Runs", "", `Published with the matrix: the runs at each version in results/${targetFolder(model.target)}/versions/, the bisect logs in results/${targetFolder(model.target)}/bisect/.`, "", row(["version", "run", "file", "date", "suite commit", "checks", "wall time"]), row(Array(7).fill("---")));
   for (const r of model.runs) {
     lines.push(row([r.version, r.kind, `\`${r.file}\``, r.date, r.suiteCommit ?? "", String(r.checks), r.wallMs === undefined ? "" : `${(r.wallMs / 1000).toFixed(1)} s`]));
   }
@@ -257,8 +255,8 @@ export function matrixJson(model: MatrixModel): unknown {
 }
 
 export function writeMatrix(model: MatrixModel, dir = RUNS_DIR): { markdown: string; json: string } {
-  const files = { markdown: join(dir, `matrix-${model.target}.md`), json: join(dir, `matrix-${model.target}.json`) };
+  const files = matrixPaths(dir, model.target);
+  writeVersioned(files.json, "matrix", matrixJson(model) as object);
   writeFileSync(files.markdown, renderMatrixMarkdown(model));
-  writeFileSync(files.json, JSON.stringify(matrixJson(model), null, 2) + "\n");
   return files;
 }

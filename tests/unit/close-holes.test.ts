@@ -1,10 +1,11 @@
 /** Closing a matrix's holes by bisection (suite/versions/close-holes.ts), with a fake runtime. */
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, test } from "vitest";
 import type { CheckResult, Status } from "../../suite/model/results.ts";
 import { closeHoles } from "../../suite/versions/close-holes.ts";
+import { listBisectLogs } from "../../suite/files/layout.ts";
 import { loadMatrixData } from "../../suite/versions/matrix-report.ts";
 import { compareVersions } from "../../suite/versions/published.ts";
 
@@ -66,7 +67,7 @@ test("runs the checks that share a hole in one run at its middle version", async
 
 test("keeps one bisect log per check and hole, which the matrix reads", async () => {
   await closeHoles({ target: "bun", published: PUBLISHED, dir, load, run: runtime().run });
-  expect(readdirSync(dir).sort()).toEqual(["bisect-bun@a@1.1.20..1.1.30.json", "bisect-bun@b@1.1.20..1.1.30.json"]);
+  expect(listBisectLogs(dir, "bun").map((l) => l.path)).toEqual(["bun/bisect/a/1.1.20_to_1.1.30.json", "bun/bisect/b/1.1.20_to_1.1.30.json"]);
   expect(loadMatrixData("bun", dir).observations.get("a")!.some((o) => o.version === "1.1.26")).toBe(true);
 });
 

@@ -1,30 +1,47 @@
 /** Publishing (suite/table/publish.ts): what goes where in results/. */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterEach, beforeEach, expect, test } from "vitest";
+import { runPath } from "../../suite/files/layout.ts";
 import { ROOT } from "../../suite/files/paths.ts";
-import { publish, VERSION_RUNS_DIR } from "../../suite/table/publish.ts";
+import { publish } from "../../suite/table/publish.ts";
 
 let dir: string;
+const place = (from: string, to: string) => {
+  mkdirSync(dirname(to), { recursive: true });
+  copyFileSync(from, to);
+};
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "publish-"));
   for (const sub of ["runs", "results", "out"]) mkdirSync(join(dir, sub));
-  copyFileSync(join(ROOT, "results/bun.json"), join(dir, "runs/bun.json"));
-  copyFileSync(join(ROOT, "results/bun.json"), join(dir, "runs/bun@1.1.26.json"));
+  const published = runPath(join(ROOT, "results"), "bun");
+  place(published, runPath(join(dir, "runs"), "bun"));
+  place(published, runPath(join(dir, "runs"), "bun@1.1.26"));
 });
 afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test("puts the runs at other versions beside the matrices, in results/versions/, never among the table's runs", () => {
+test("puts the runs at other versions in the target's versions/, never among the table's runs", () => {
   const { copied } = publish({ runsDir: join(dir, "runs"), resultsDir: join(dir, "results"), outRoot: join(dir, "out") });
-  expect(existsSync(join(dir, "results", VERSION_RUNS_DIR, "bun@1.1.26.json"))).toBe(true);
-  expect(existsSync(join(dir, "results", "bun@1.1.26.json"))).toBe(false);
-  expect(copied.some((f) => f.endsWith("bun.json"))).toBe(true);
+  expect(existsSync(join(dir, "results/bun/versions/1.1.26.json"))).toBe(true);
+  expect(copied).toEqual(["bun/run.json", "bun/versions/1.1.26.json"]);
 });
 
 test("publishes no version runs when targets are named", () => {
   publish({ runsDir: join(dir, "runs"), resultsDir: join(dir, "results"), outRoot: join(dir, "out"), targets: ["bun"] });
-  expect(existsSync(join(dir, "results", VERSION_RUNS_DIR))).toBe(false);
+  expect(existsSync(join(dir, "results/bun/versions"))).toBe(false);
+});
+
+test("writes an index of what results/ holds", () => {
+  publish({ runsDir: join(dir, "runs"), resultsDir: join(dir, "results"), outRoot: join(dir, "out") });
+  const index = readFileSync(join(dir, "results/README.md"), "utf8");
+  expect(index).toContain("[bun/run.json](bun/run.json): the table's run");
+  expect(index).toContain("1 runs at 1 other runtime versions (1.1.26)");
+});
+
+test("gives compat.json its schema version", () => {
+  publish({ runsDir: join(dir, "runs"), resultsDir: join(dir, "results"), outRoot: join(dir, "out") });
+  expect(JSON.parse(readFileSync(join(dir, "results/compat.json"), "utf8")).schemaVersion).toBe(1);
 });

@@ -2,7 +2,10 @@
 import { describe, expect, test } from "vitest";
 import type { Check } from "../../suite/harness/check.ts";
 import type { CheckResult, Status, TargetResults } from "../../suite/model/results.ts";
-import { parseShardFileName, runFileName } from "../../suite/files/run-files.ts";
+import { listRuns, runPath } from "../../suite/files/layout.ts";
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { statusChanges } from "../../suite/model/status-diff.ts";
 import { mergeShards, ShardMergeError } from "../../suite/shards/merge.ts";
 import { parseShard, shardCells } from "../../suite/shards/shard.ts";
@@ -47,9 +50,16 @@ describe("dealing out a run", () => {
   });
 
   test("a shard's file is named after its piece and is told apart from a whole run", () => {
-    expect(runFileName("bun@1.1.26", { shard: { index: 2, total: 8 } })).toBe("bun@1.1.26.shard-2-of-8.json");
-    expect(parseShardFileName("bun@1.1.26.shard-2-of-8.json")).toEqual({ stem: "bun@1.1.26", index: 2, total: 8 });
-    expect(parseShardFileName("bun.json")).toBeNull();
+    const dir = mkdtempSync(join(tmpdir(), "sse-shard-names-"));
+    expect(runPath(dir, "bun@1.1.26", { shard: { index: 2, total: 8 } })).toBe(join(dir, "bun/versions/1.1.26.shard-2-of-8.json"));
+    for (const file of [runPath(dir, "bun@1.1.26", { shard: { index: 2, total: 8 } }), runPath(dir, "bun")]) {
+      mkdirSync(join(file, ".."), { recursive: true });
+      writeFileSync(file, "{}");
+    }
+    expect(listRuns(dir).map((r) => ({ path: r.path, shard: r.shard }))).toEqual([
+      { path: "bun/run.json", shard: undefined },
+      { path: "bun/versions/1.1.26.shard-2-of-8.json", shard: { index: 2, total: 8 } },
+    ]);
   });
 });
 

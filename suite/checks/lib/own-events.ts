@@ -1,5 +1,5 @@
 /**
- * A black box's own events: a server that offers neither records nor control (CONTRACT.md level 1)
+ * A black box's own events: a server that offers neither records nor control (docs/contract.md level 1)
  * produces events by itself at the cadence its target file states (`cadenceMs`). Checks that can be
  * judged from those alone (flush.per-event, concurrency.two) take them instead of published ones.
  */
@@ -12,7 +12,7 @@ export const isBlackBox = (target: Target) => !(target.offers.has("records") && 
 
 /** Why a black-box check cannot run without a stated cadence, as its skip reason. */
 export const NO_CADENCE =
-  "needs the cadence of the server's own events to bound its wait: a black box runs this check only with `cadenceMs` in its target file (CONTRACT.md)";
+  "needs the cadence of the server's own events to bound its wait: a black box runs this check only with `cadenceMs` in its target file (docs/contract.md)";
 
 /** The bound on waiting for `count` own events: that many intervals, and 3 s for the first. */
 export const ownEventsBoundMs = (cadenceMs: number, count: number) => count * cadenceMs + 3000;

@@ -86,7 +86,7 @@ export function streamSeen(sub: number, client: RawSseClient, signalAt: number, 
 
 /**
  * Problems with the streams, each naming how many of them and how. The final `shutdown` event is our
- * dispatcher's criterion: it applies only where `dispatcher` is offered (CONTRACT.md).
+ * dispatcher's criterion: it applies only where `dispatcher` is offered (docs/contract.md).
  */
 export function streamProblems(streams: StreamSeen[], dispatcher = true): string[] {
   const problems: string[] = [];
