@@ -57,6 +57,15 @@ ensure_installed() {
   fi
 }
 
+# The file of each subcommand: suite/commands/<name>.ts, but for these two.
+command_file() {
+  case "$1" in
+    compare ) echo suite/commands/compare-expectations.ts ;;
+    bench ) echo bench/cli.ts ;;
+    * ) echo "suite/commands/$1.ts" ;;
+  esac
+}
+
 case "${1:-}" in
   "" )
     usage >&2
@@ -81,34 +90,9 @@ case "${1:-}" in
     export PORT="${PORT:-8080}"
     # exec: the runtime itself receives Ctrl-C, not a shell or npm in between.
     exec "${command[@]}" ;;
-  publish )
+  publish | compare | merge | diff | catalogue | matrix | bisect | watch | bench )
     ensure_installed
-    exec "$NODE" suite/commands/publish.ts "${@:2}" ;;
-  compare )
-    ensure_installed
-    exec "$NODE" suite/commands/compare-expectations.ts "${@:2}" ;;
-  merge )
-    ensure_installed
-    exec "$NODE" suite/commands/merge.ts "${@:2}" ;;
-  diff )
-    ensure_installed
-    exec "$NODE" suite/commands/diff.ts "${@:2}" ;;
-  catalogue )
-    ensure_installed
-    exec "$NODE" suite/commands/catalogue.ts "${@:2}" ;;
-  matrix )
-    ensure_installed
-    exec "$NODE" suite/commands/matrix.ts "${@:2}" ;;
-  bisect )
-    ensure_installed
-    exec "$NODE" suite/commands/bisect.ts "${@:2}" ;;
-  watch )
-    ensure_installed
-    exec "$NODE" suite/commands/watch.ts "${@:2}" ;;
-  bench )
-    ensure_installed
-    shift
-    exec "$NODE" bench/cli.ts "$@" ;;
+    exec "$NODE" "$(command_file "$1")" "${@:2}" ;;
   -* )
     echo "run-test.sh: unknown option $1" >&2
     usage >&2

@@ -7,7 +7,7 @@
  * runs/bench.json. Exit 0: every scenario ran; 1: some broke (see `errors`); 2: could not run.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { onCleanup, parseCommandLine, runCommand } from "../suite/commands/cli.ts";
 import { UsageError } from "../suite/model/errors.ts";
 import { RUNS_DIR } from "../suite/files/paths.ts";

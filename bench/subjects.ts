@@ -27,7 +27,7 @@ export interface Peer {
   writes: string;
 }
 
-/** The code users write instead of our dispatcher (issue 16), each on the runtimes it supports. */
+/** The code users write instead of our dispatcher, each on the runtimes it supports. */
 export const PEERS: readonly Peer[] = [
   {
     name: "hono-streamsse",

@@ -96,10 +96,9 @@ export interface Goal {
 }
 
 /**
- * The issues' targets: for the dispatcher (issue 7, point 3) and the leak check of churn; Node's
- * latency within 1.5× of its ceiling and Node's and Deno's churn at least 0.8× (issue 16, point 2);
- * no figure of a target better than every repeat of its ceiling (issue 16, point 5: a ceiling is a
- * ceiling, beyond the spread of its own repeats).
+ * The dispatcher's goals: its own targets and the leak check of churn; Node's latency within 1.5× of
+ * its ceiling and Node's and Deno's churn at least 0.8×; no figure of a target better than every
+ * repeat of its ceiling (a ceiling is a ceiling, beyond the spread of its own repeats).
  */
 export function goals(results: SubjectResult[], comparisons: Comparison[], settings: Settings): Goal[] {
   const metrics = metricsFor(settings);
@@ -219,7 +218,7 @@ export function formatTable(results: BenchResults): string {
   const peers = results.comparisons.filter((c) => c.kind === "peer");
   if (peers.length) out.push(`peers (the code users write instead): ${peers.map((p) => `${p.subject} beside ${p.dispatcher}`).join(", ")}`);
   if (results.goals.length) {
-    out.push("", "goals (issues 7 and 16):");
+    out.push("", "goals (the dispatcher's):");
     for (const g of results.goals) {
       const status = g.met === null ? "not measured" : g.met ? "met" : "NOT met";
       out.push(`  ${status.padEnd(13)}${g.subject}: ${g.goal}: ${g.value ?? "-"}${g.note ? ` (${g.note})` : ""}`);

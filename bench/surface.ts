@@ -67,8 +67,7 @@ export const HOST = process.env.HOST ?? "127.0.0.1";
  * what the rest of a busy turn publishes is joined and sent when the turn ends (a timer): the
  * flushing our dispatcher does (src/dispatcher.ts `scheduleFlush`, where the measurements behind it
  * are), so that a ceiling differs from the target only in what the framework and the streams cost.
- * A write per event per client costs a syscall each, and under load one turn carries many publishes
- * (issue 16).
+ * A write per event per client costs a syscall each, and under load one turn carries many publishes.
  */
 export function perTurn(send: (chunk: Uint8Array) => void): (bytes: Uint8Array) => void {
   let pending: Uint8Array[] = [];

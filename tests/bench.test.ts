@@ -25,7 +25,7 @@ describe("./run-test.sh bench node --quick --clients 50 --peers hono-streamsse",
       timeout: 200_000,
     });
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
-    expect(run.stdout).toContain("goals (issues 7 and 16):");
+    expect(run.stdout).toContain("goals (the dispatcher's):");
 
     const results = JSON.parse(readFileSync(out, "utf8")) as BenchResults;
     expect(results.kind).toBe("sse-compat-bench");

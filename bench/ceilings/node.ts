@@ -4,7 +4,7 @@
  * write of what is waiting, at most once per turn of the event loop (bench/surface.ts `perTurn`: as
  * our dispatcher flushes): a write per event
  * per client cost more than our dispatcher's coalesced writes, and the target beat its "ceiling" ×1.7
- * in fan-out (issue 16). The bench's surface (bench/surface.ts), as every subject.
+ * in fan-out. The bench's surface (bench/surface.ts), as every subject.
  */
 import { createServer, type ServerResponse } from "node:http";
 import { collectGarbage, encodePublish, exitOnSignals, HOST, listening, memory, observe, perTurn, PORT, readJson } from "../surface.ts";

@@ -1,7 +1,7 @@
 /**
  * CHECKS.md, the repository's own catalogue, rendered from the registry: what every id means, its
- * kind, what passes, its bounds and figure, and the fixtures that must make it fail. A clone without
- * ../shared can read it; `./run-test.sh catalogue` writes it and a test keeps it current.
+ * kind, what passes, its bounds and figure, and the fixtures that must make it fail.
+ * `./run-test.sh catalogue` writes it and a test keeps it current.
  */
 import type { Check } from "../harness/check.ts";
 import { GROUPS, SEED_QUESTIONS } from "../model/groups.ts";

@@ -1,5 +1,5 @@
 /**
- * Group C of ../shared/CHECKS.md: does the server serve many streams at once, every one of them every
+ * Group C of the catalogue (CHECKS.md): does the server serve many streams at once, every one of them every
  * event? Seed row "handles concurrent requests".
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";

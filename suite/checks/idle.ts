@@ -1,5 +1,5 @@
 /**
- * Group E of ../shared/CHECKS.md, idle half: does a stream with nothing to say stay open?
+ * Group E of the catalogue (CHECKS.md), idle half: does a stream with nothing to say stay open?
  *
  * Bun.serve closes a connection with no traffic for `idleTimeout`, 10 s by default, streams included
  * (bun.sh docs; oven-sh/bun#27479); the app lifts it per stream with `server.timeout(req, 0)`

@@ -1,5 +1,5 @@
 /**
- * Group E of ../shared/CHECKS.md, protocol half: what the stream looks like to a spec-conformant
+ * Group E of the catalogue (CHECKS.md), protocol half: what the stream looks like to a spec-conformant
  * client (https://html.spec.whatwg.org/multipage/server-sent-events.html), with every mitigation on.
  * The idle half (idle.*) lives in ./idle.ts.
  */

@@ -35,7 +35,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(`${after.run.target}: ${changes.length ? `${changes.length} differ` : "same statuses"} (${before.run.date} -> ${after.run.date})`);
     for (const change of changes) console.log(`  ${formatChange(change)}`);
   }
-  console.log(`${names.length} targets, ${cells} cells compared, ${differ} differ`);
+  console.log(`${names.length} runs, ${cells} cells compared, ${differ} differ`);
   return differ === 0 ? 0 : 1;
 }
 

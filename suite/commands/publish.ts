@@ -4,7 +4,6 @@
  */
 import { targetName } from "../targets/targets.ts";
 import { parseCommandLine, runCommand } from "./cli.ts";
-import { UsageError } from "../model/errors.ts";
 import { ResultsMissingError } from "../files/run-files.ts";
 import { publish } from "../table/publish.ts";
 

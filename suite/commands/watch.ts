@@ -6,8 +6,8 @@
  * table's run at the pinned version), and prints every change with the bisect command that pins it. The runs go to runs/ (scratch); nothing
  * published changes. Default: every runtime target. Exit 0: no change; 1: some; 2: could not run.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync } from "node:fs";
+import { relative } from "node:path";
 import type { CheckResult, Status, TargetResults } from "../model/results.ts";
 import { checksOption, concurrencyOption, parseCommandLine, runCommand } from "./cli.ts";
 import { UsageError } from "../model/errors.ts";

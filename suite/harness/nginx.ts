@@ -4,7 +4,7 @@
  * (`master_process off`) in a group of its own, guarded like every server until it is reaped.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { guard, release } from "./process-guard.ts";
@@ -80,5 +80,3 @@ export async function startNginx(upstreamPort: number): Promise<Nginx> {
   }
   return { port, get stderr() { return stderr; }, stop };
 }
-
-export const nginxInstalled = () => existsSync(NGINX);

@@ -11,7 +11,6 @@ import { type SignalDispositions } from "../model/results.ts";
 import type { Target } from "../targets/targets.ts";
 import { guard, release } from "./process-guard.ts";
 import { RawSseClient, type OpenOptions } from "./raw-client.ts";
-import { ROOT } from "../files/paths.ts";
 import { TimeoutError, withTimeout } from "./wait.ts";
 
 /** An observation record with `at`, its arrival on the harness's clock (performance.now()). */
@@ -289,7 +288,7 @@ export class StartupError extends Error {
   override name = "StartupError";
 }
 
-/** Starts `target` and waits until it announces its port. The caller must `stop()` it (use `withServer`). */
+/** Starts `target` and waits until it announces its port. The caller must `stop()` it (a check's context does, on every path). */
 export async function startServer(target: Target, options: StartOptions = {}): Promise<ServerProcess> {
   // A target that announces nothing gets a free port to listen on (or its fixed one).
   const port = target.ready === "port" && target.command.length > 0 ? (target.port ?? (await freePort())) : 0;
@@ -336,18 +335,4 @@ export function freePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
-}
-
-/** Runs `body` with a started server, and stops and reaps it on every path. */
-export async function withServer<T>(
-  target: Target,
-  options: StartOptions,
-  body: (server: ServerProcess) => Promise<T>,
-): Promise<T> {
-  const server = await startServer(target, options);
-  try {
-    return await body(server);
-  } finally {
-    await server.stop();
-  }
 }

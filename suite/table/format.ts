@@ -64,10 +64,6 @@ function formatBound(value: number, unit: Figure["unit"]): string {
   return unit === "ms" && value >= 1000 ? `${formatNumber(value / 1000)} s` : formatAmount(value, unit);
 }
 
-export function isPass(status: Status | undefined): boolean {
-  return status === "pass";
-}
-
 /**
  * The key figure of a cell: value and unit, plus the figure's label where it differs from the row's
  * usual one ("2000 ms no headers within"); the row names the usual label.

@@ -180,11 +180,3 @@ export function buildModel(runs: TargetResults[], options: BuildOptions = {}): R
   }));
   return { command: options.command ?? "./run-test.sh publish", columns, seedRows, groups, footnotes, unavailable: options.unavailable ?? [] };
 }
-
-/** The worst status among a seed row's checks in one column (fail beats timeout beats error beats skip). */
-export function worstStatus(cells: Cell[]): Status | undefined {
-  const order: Status[] = ["fail", "timeout", "error", "skip", "pass"];
-  const statuses = cells.map((c) => c.result?.status).filter((s): s is Status => s !== undefined);
-  if (statuses.length === 0) return undefined;
-  return order.find((s) => statuses.includes(s));
-}

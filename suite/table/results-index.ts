@@ -4,7 +4,7 @@
  * where it came from (the run's date, runtime version and suite commit); the figures stay in the
  * files.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { relative } from "node:path";
 import { isFixtureFolder, isWhole, listBisectLogs, listRuns, matrixPaths, targetFolders, topFiles } from "../files/layout.ts";
 import { readRun } from "../files/run-files.ts";

@@ -6,9 +6,9 @@
  */
 import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { ROOT } from "../files/paths.ts";
-import { compareVersions, parseVersion, sortVersions, VersionSpecError } from "../model/versions.ts";
+import { compareVersions, parseVersion, sortVersions } from "../model/versions.ts";
 
 const CACHE = join(ROOT, ".cache", "runtimes");
 

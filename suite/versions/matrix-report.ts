@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { ALL_CHECKS } from "../checks/registry.ts";
-import type { CheckResult, Figure, Status, TargetResults } from "../model/results.ts";
+import type { CheckResult, Figure, Status } from "../model/results.ts";
 import { RUNS_DIR } from "../files/paths.ts";
 import { bisectLogPath, listBisectLogs, listRuns, matrixPaths, targetFolder } from "../files/layout.ts";
 import { readRun } from "../files/run-files.ts";

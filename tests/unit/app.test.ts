@@ -314,7 +314,7 @@ describe("/control/*", () => {
   });
 
   test("POST /control/end-streams ends every stream and answers how many", async () => {
-    const { app, dispatcher } = setup({ control: true });
+    const { app } = setup({ control: true });
     const reader = bodyReader(await app.request("/events"));
     const response = await app.request("/control/end-streams", { method: "POST" });
     expect(await response.json()).toEqual({ ended: 1 });

@@ -1,6 +1,6 @@
 /**
  * One idle SSE stream per connection on Deno, in the shape `VARIANT` names, for the question of
- * issue 16 point 4: does any Deno.serve option or stream shape lower Deno's memory per connection?
+ * the benchmark: does any Deno.serve option or stream shape lower Deno's memory per connection?
  * Prints `{"port":N}` when listening; GET /mem runs two full collections (the runner starts Deno with
  * --v8-flags=--expose-gc) and answers the V8 heap in use. Every other request opens a stream.
  *

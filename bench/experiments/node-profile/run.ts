@@ -1,6 +1,6 @@
 /**
  * `node bench/experiments/node-profile/run.ts`: where the node target's time goes under load, beside
- * node's raw ceiling (issue 16 point 2). Runs `./run-test.sh bench --quick` on each under V8's tick
+ * node's raw ceiling. Runs `./run-test.sh bench --quick` on each under V8's tick
  * profiler (`--prof`, through a target file of its own: the bench scrubs NODE_OPTIONS and stops
  * servers with SIGKILL, which loses --cpu-prof), takes the server of the fixed-load latency scenario
  * (the same work for both: 1,000 clients × 100 events/s for the same time), and sorts its ticks into
