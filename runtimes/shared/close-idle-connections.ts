@@ -1,4 +1,8 @@
 import type { Server } from "node:http";
+// From node:timers, not the global: Deno gained a global setImmediate only in 2.4.0 (denoland/deno#29877),
+// and below it a stop with open streams printed "ReferenceError: setImmediate is not defined" (Deno 2.3.7,
+// sigint.open-streams and sigterm.open-streams).
+import { setImmediate } from "node:timers";
 
 /**
  * server.close() closes the connections idle at that moment, but a keep-alive connection whose stream

@@ -29,7 +29,7 @@ function targetSection(dir: string, folder: string): string[] {
   if (existsSync(matrix.json)) lines.push(`- ${link(dir, matrix.markdown)} and ${link(dir, matrix.json)}: the version matrix`);
   if (atVersions.length) {
     const versions = sortVersions([...new Set(atVersions.map((r) => r.version!))]);
-    lines.push(`- \`${folder}/versions/\`: ${atVersions.length} runs at ${versions.length} other runtime versions (${versions.join(", ")}), the matrix's sources`);
+    lines.push(`- \`${folder}/versions/\`: ${atVersions.length} runs at ${versions.length} runtime versions (${versions.join(", ")}), the matrix's sources`);
   }
   if (logs.length) {
     const checks = new Set(logs.map((l) => l.path.split("/")[2]));

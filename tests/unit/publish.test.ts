@@ -38,7 +38,7 @@ test("writes an index of what results/ holds", () => {
   publish({ runsDir: join(dir, "runs"), resultsDir: join(dir, "results"), outRoot: join(dir, "out") });
   const index = readFileSync(join(dir, "results/README.md"), "utf8");
   expect(index).toContain("[bun/run.json](bun/run.json): the table's run");
-  expect(index).toContain("1 runs at 1 other runtime versions (1.1.26)");
+  expect(index).toContain("1 runs at 1 runtime versions (1.1.26)");
 });
 
 test("gives compat.json its schema version", () => {
