@@ -6,7 +6,7 @@
  *   asks for more, and everything waiting is handed over as one chunk (one write). A stream whose
  *   runtime is already waiting gets its bytes at once (a microtask), but at most once per turn of the
  *   event loop: what later publishes of the same turn add goes out when the turn ends, in one chunk
- *   (`scheduleFlush`, issue 16). The queue is bounded in bytes; on overflow the declared
+ *   (`FlushScheduler`). The queue is bounded in bytes; on overflow the declared
  *   policy applies (see `OverflowPolicy`). Fan-out never awaits a client, so one slow client cannot
  *   hold up the others.
  * - A subscription ends on whichever the runtime delivers first: the request's abort signal or the
@@ -16,9 +16,16 @@
  * - One shared heartbeat timer for all subscribers, running only while one of them wants it.
  * - `close()` sends every subscriber a final `shutdown` event, ends its stream cleanly, and refuses new
  *   subscribers.
+ *
+ * Beside this file: the per-client queue (subscriber-queue.ts), the replay buffer (replay-buffer.ts)
+ * and the one flush per turn (flush-scheduler.ts). This one fans out, applies the overflow policy,
+ * ends subscriptions, runs the heartbeat and keeps the counts.
  */
+import { FlushScheduler } from "./flush-scheduler.ts";
 import type { Observer } from "./observations.ts";
+import { ReplayBuffer, type ReplayOutcome } from "./replay-buffer.ts";
 import { encodeEvent, encodeText, formatComment, formatRetry } from "./sse.ts";
+import { concat, Subscriber } from "./subscriber-queue.ts";
 
 /**
  * What happens when a subscriber's queue would exceed its bound:
@@ -60,11 +67,7 @@ export interface SubscribeOptions {
   openWithRetry?: boolean;
 }
 
-export type ReplayOutcome =
-  | { kind: "none" }
-  | { kind: "replayed"; from: number; count: number }
-  | { kind: "partial"; from: number; count: number; missing: number }
-  | { kind: "ignored"; reason: "garbage" | "unknown" };
+export type { ReplayOutcome } from "./replay-buffer.ts";
 
 export interface Subscription {
   id: number;
@@ -96,128 +99,6 @@ export class DispatcherClosedError extends Error {
 
 const HEARTBEAT = encodeText(formatComment("heartbeat") + "\n");
 const SHUTDOWN = encodeEvent({ event: "shutdown", data: "server shutting down" });
-const LAST_EVENT_ID = /^[0-9]{1,15}$/;
-
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
-}
-
-class Subscriber {
-  readonly createdAt = performance.now();
-  readonly stream: ReadableStream<Uint8Array>;
-  /** Still in the fan-out. */
-  active = true;
-  /** The stream was closed or cancelled: nothing more can be enqueued. */
-  streamDone = false;
-  overflowReported = false;
-  private controller!: ReadableStreamDefaultController<Uint8Array>;
-  private queue: Uint8Array[] = [];
-  private queuedBytes = 0;
-  /** The runtime asked for bytes and none were waiting: the next ones go straight through. */
-  private readerWaiting = false;
-
-  readonly id: number;
-  readonly heartbeat: boolean;
-  private readonly limit: number;
-  /** Called once when bytes arrive for a waiting reader: the dispatcher schedules the flush (scheduleFlush). */
-  private readonly onReady: (sub: Subscriber) => void;
-
-  constructor(id: number, heartbeat: boolean, limit: number, onCancel: (sub: Subscriber, reason: unknown) => void, onReady: (sub: Subscriber) => void) {
-    this.id = id;
-    this.heartbeat = heartbeat;
-    this.limit = limit;
-    this.onReady = onReady;
-    // highWaterMark 0: the stream itself buffers nothing; `pull` is called only when the runtime reads.
-    this.stream = new ReadableStream<Uint8Array>(
-      {
-        start: (controller) => {
-          this.controller = controller;
-        },
-        pull: () => this.flush(),
-        cancel: (reason) => {
-          this.streamDone = true;
-          this.queue = [];
-          this.queuedBytes = 0;
-          onCancel(this, reason);
-        },
-      },
-      { highWaterMark: 0 },
-    );
-  }
-
-  /** Queues bytes for this client; false when they do not fit. */
-  deliver(bytes: Uint8Array): boolean {
-    if (this.streamDone) return true;
-    // The bound is on the backlog: one event larger than it still goes out to a client that keeps up.
-    if (this.queuedBytes > 0 && this.queuedBytes + bytes.byteLength > this.limit) return false;
-    if (this.queue.length === 0 && this.readerWaiting) this.onReady(this);
-    this.queue.push(bytes);
-    this.queuedBytes += bytes.byteLength;
-    return true;
-  }
-
-  /** Queues bytes only if the backlog stays within the bound, even with nothing queued (a batch). */
-  deliverWithin(bytes: Uint8Array): boolean {
-    if (this.queuedBytes + bytes.byteLength > this.limit) return false;
-    return this.deliver(bytes);
-  }
-
-  /** Queues bytes whatever the bound (the stream's opening and its final event). */
-  deliverUnbounded(bytes: Uint8Array): void {
-    if (this.streamDone) return;
-    this.queue.push(bytes);
-    this.queuedBytes += bytes.byteLength;
-    if (this.readerWaiting) this.flush();
-  }
-
-  get queued(): number {
-    return this.queuedBytes;
-  }
-
-  /** Ends the stream after what is queued, or discarding it. */
-  end(discardQueued: boolean): void {
-    if (this.streamDone) return;
-    if (discardQueued) {
-      this.queue = [];
-      this.queuedBytes = 0;
-    } else if (this.queue.length > 0) {
-      this.controller.enqueue(concat(this.queue, this.queuedBytes));
-      this.queue = [];
-      this.queuedBytes = 0;
-    }
-    this.streamDone = true;
-    this.controller.close();
-  }
-
-  /** Hands what is queued to a reader that is still waiting (the dispatcher's end-of-turn flush). */
-  flushIfWaiting(): void {
-    if (this.readerWaiting && !this.streamDone) this.flush();
-  }
-
-  private flush(): void {
-    if (this.queue.length === 0) {
-      this.readerWaiting = true;
-      return;
-    }
-    const chunk = concat(this.queue, this.queuedBytes);
-    this.queue = [];
-    this.queuedBytes = 0;
-    this.readerWaiting = false;
-    this.controller.enqueue(chunk);
-  }
-}
-
-interface Retained {
-  id: number;
-  bytes: Uint8Array;
-}
 
 export class EventDispatcher {
   readonly replayLimit: number;
@@ -229,19 +110,14 @@ export class EventDispatcher {
   private readonly observe: Observer;
   private readonly subscribers = new Map<number, Subscriber>();
   private readonly countListeners = new Set<(count: number) => void>();
-  /** Replay ring: ids are consecutive, so the event with id n sits at a computable place. */
-  private readonly history: (Retained | undefined)[];
-  /** The oldest id still in the replay buffer, and the bytes the buffer holds. */
-  private oldestRetained = 1;
-  private retainedBytes = 0;
+  /** The events kept for `Last-Event-ID` replay. */
+  private readonly replayBuffer: ReplayBuffer;
   private nextSubscriberId = 1;
   private lastId = 0;
   private heartbeatSubscribers = 0;
   private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
-  /** Subscribers whose waiting reader gets the bytes published for them at the next flush. */
-  private ready: Subscriber[] = [];
-  /** A flush ran in this turn: the next waits for the turn's end (scheduleFlush). */
-  private flushedInTurn = false;
+  /** Hands waiting readers their bytes, one flush per turn of the event loop. */
+  private readonly flushes = new FlushScheduler();
   private closed = false;
   private readonly counters = {
     published: 0,
@@ -260,7 +136,7 @@ export class EventDispatcher {
     this.heartbeatMs = options.heartbeatMs ?? 5000;
     this.retryMs = options.retryMs ?? 2000;
     this.observe = options.observe ?? (() => {});
-    this.history = new Array(this.replayLimit);
+    this.replayBuffer = new ReplayBuffer(this.replayLimit, this.replayLimitBytes);
   }
 
   get subscriberCount(): number {
@@ -297,7 +173,7 @@ export class EventDispatcher {
     for (const bytes of parts) {
       const id = ++this.lastId;
       this.counters.published++;
-      this.retain(id, bytes);
+      this.replayBuffer.retain(id, bytes);
     }
     const batch = parts.length === 1 ? parts[0]! : concat(parts, parts.reduce((n, b) => n + b.byteLength, 0));
     for (const sub of this.subscribers.values()) {
@@ -321,13 +197,13 @@ export class EventDispatcher {
         ...(s.active ? {} : { afterEnd: true }),
       });
       this.end(s, "cancel");
-    }, (s) => this.scheduleFlush(s));
+    }, (s) => this.flushes.schedule(s));
 
     if (options.openWithRetry ?? true) sub.deliverUnbounded(encodeText(formatRetry(this.retryMs) + "\n"));
-    const replay = this.replayFor(options.lastEventId);
+    const replay = this.replayBuffer.replayFor(options.lastEventId, this.lastId);
     if (replay.kind === "replayed" || replay.kind === "partial") {
       for (let id = replay.from; id < replay.from + replay.count; id++) {
-        sub.deliverUnbounded(this.history[id % this.replayLimit]!.bytes);
+        sub.deliverUnbounded(this.replayBuffer.bytesOf(id));
       }
       this.counters.replayed += replay.count;
     }
@@ -383,8 +259,8 @@ export class EventDispatcher {
       subscribers: this.subscribers.size,
       published: this.counters.published,
       lastEventId: this.lastId,
-      replayBuffered: this.lastId - this.oldestRetained + 1,
-      replayBufferedBytes: this.retainedBytes,
+      replayBuffered: this.replayBuffer.count(this.lastId),
+      replayBufferedBytes: this.replayBuffer.bytes,
       overflowPolicy: this.overflowPolicy,
       queueLimitBytes: this.queueLimitBytes,
       dropped: this.counters.dropped,
@@ -394,35 +270,6 @@ export class EventDispatcher {
       disconnects: { ...this.counters.disconnects },
       closed: this.closed,
     };
-  }
-
-  /**
-   * Hands `sub`'s bytes to its waiting reader in a microtask, so that an event leaves in the turn of
-   * the event loop that published it; but one such flush per turn at most: what the same turn
-   * publishes after it waits for the turn's end (a timer), so that a server behind on its work
-   * writes once per client per turn however many publishes it is catching up on. On Node, flushing
-   * every publish at once kept the node target at p50 126-145 ms where the raw ceiling had 11 ms
-   * (1,000 clients x 100 publishes/s, bench --quick, 2026-12-01); flushing only at the turn's end
-   * delayed HTTP/2 streams instead: on Deno 2.9.6 the first event on a session shared with its
-   * publish request by 42-46 ms, on Bun 1.4.5 everything (below).
-   */
-  private scheduleFlush(sub: Subscriber): void {
-    if (this.ready.push(sub) > 1 || this.flushedInTurn) return;
-    queueMicrotask(() => this.flushReady());
-  }
-
-  private flushReady(): void {
-    const ready = this.ready;
-    this.ready = [];
-    for (const sub of ready) sub.flushIfWaiting();
-    if (this.flushedInTurn) return;
-    this.flushedInTurn = true;
-    // A timer, not setImmediate: Bun 1.4.5's HTTP/2 (Bun.serve http2: true) leaves what a
-    // setImmediate callback enqueues unsent until its next I/O (145-252 ms in a probe, 2026-12-01).
-    setTimeout(() => {
-      this.flushedInTurn = false;
-      if (this.ready.length > 0) this.flushReady();
-    }, 0);
   }
 
   private deliver(sub: Subscriber, bytes: Uint8Array): void {
@@ -450,40 +297,6 @@ export class EventDispatcher {
     else if (mechanism === "shutdown" || mechanism === "server-end") sub.end(false);
     this.observe("unsubscribed", { sub: sub.id, mechanism, ms: elapsed(sub), subscribers: this.subscribers.size });
     this.notifyCount();
-  }
-
-  private replayFor(lastEventId: string | null | undefined): ReplayOutcome {
-    if (lastEventId === undefined || lastEventId === null || lastEventId === "") return { kind: "none" };
-    if (!LAST_EVENT_ID.test(lastEventId)) return { kind: "ignored", reason: "garbage" };
-    const seen = Number(lastEventId);
-    if (seen > this.lastId) return { kind: "ignored", reason: "unknown" };
-    if (seen === this.lastId) return { kind: "none" };
-    const from = Math.max(seen + 1, this.oldestRetained);
-    const count = this.lastId - from + 1;
-    const missing = from - (seen + 1);
-    return missing > 0 ? { kind: "partial", from, count, missing } : { kind: "replayed", from, count };
-  }
-
-  /** Keeps an event for replay within both bounds (count and bytes), dropping the oldest first. */
-  private retain(id: number, bytes: Uint8Array): void {
-    if (this.replayLimit === 0) {
-      this.oldestRetained = id + 1;
-      return;
-    }
-    const slot = id % this.replayLimit;
-    const overwritten = this.history[slot];
-    if (overwritten) {
-      this.retainedBytes -= overwritten.bytes.byteLength;
-      this.oldestRetained = Math.max(this.oldestRetained, overwritten.id + 1);
-    }
-    this.history[slot] = { id, bytes };
-    this.retainedBytes += bytes.byteLength;
-    while (this.retainedBytes > this.replayLimitBytes && this.oldestRetained < id) {
-      const oldestSlot = this.oldestRetained % this.replayLimit;
-      this.retainedBytes -= this.history[oldestSlot]!.bytes.byteLength;
-      this.history[oldestSlot] = undefined;
-      this.oldestRetained++;
-    }
   }
 
   private startHeartbeat(): void {

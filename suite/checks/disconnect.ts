@@ -1,122 +1,19 @@
 /**
  * disconnect.*: does the server notice that the client went away, stop producing, stay quiet about it
  * and keep nothing? Seed rows "stops thread/calling next()", "calls close()", "does not throw or spew".
+ *
+ * Every disconnect check is declared here; what they share is beside this file, in disconnect/:
+ * timing a close (close-latency.ts), disconnect.quiet's mixed disconnects (mixed-disconnects.ts) and
+ * the connect/disconnect cycles of the leak checks (leak-cycles.ts).
  */
-import { censored, fail, measured, pass, skip, type Verdict } from "../model/results.ts";
-import { type Check, type CheckContext } from "../harness/check.ts";
-import { collectGarbage, health, openStream, publish, stats, type OpenedStream } from "../harness/control.ts";
-import type { ServerRecord, ServerProcess } from "../harness/server-process.ts";
+import { censored, fail, measured, pass } from "../model/results.ts";
+import type { Check } from "../harness/check.ts";
+import { health, publish, stats } from "../harness/control.ts";
 import { round, TimeoutError } from "../harness/wait.ts";
-import { close, dropped, ERROR_RECORDS, nonEmptyLines, tally } from "./lib/server-output.ts";
-
-const BOUND_MS = 1000;
-/** How long to keep waiting past the bound, to report a late latency rather than only "late". */
-const OBSERVE_MS = 3000;
-
-type Close = "fin" | "rst";
-type Moment = "idle" | "writing" | "before-first-event";
-
-interface Variant {
-  close: Close;
-  moment: Moment;
-}
-
-const MID_STREAM: Variant[] = [
-  { close: "fin", moment: "idle" },
-  { close: "rst", moment: "idle" },
-  { close: "fin", moment: "writing" },
-  { close: "rst", moment: "writing" },
-];
-
-interface Observation {
-  variant: string;
-  /** ms from our close to the record, or null when it did not come within OBSERVE_MS. */
-  ms: number | null;
-  /** Why the variant could not be observed: the server did not serve its stream in time (one request at a time). */
-  notServed?: string;
-}
-
-/** Bound on the wait for an idle stream's opening (its head, its retry:) before the close. */
-const IDLE_SETTLE_MS = 1000;
-
-/** Server settings for a moment: idle means the next event is far away; writing, one every 20 ms. */
-function envFor(moment: Moment): Record<string, string> {
-  return { SSE_PRODUCER_MS: moment === "writing" ? "20" : "0" };
-}
-
-/**
- * Opens a stream, closes it as the variant says, and times the arrival of each record of
- * `recordTypes` for that subscriber (all watched at once, each bounded).
- */
-async function observeClose(server: ServerProcess, variant: Variant, mitigations: boolean, recordTypes: string[]): Promise<Record<string, Observation>> {
-  const opened = await openStream(server, { path: mitigations ? "/events" : "/events?mitigations=0" });
-  const { client, sub } = opened;
-  if (variant.moment === "writing") await client.waitForEvent(() => true, 3000, "first event");
-  if (variant.moment === "before-first-event") await client.waitForHead(3000);
-  // Idle: the server has written what it had (the head, and with mitigations the opening retry:) and
-  // waits for the next event. Closing before that raced the server's first write, which a server
-  // that learns of a close only from a failed write (WSGI) then noticed at once, or not for seconds.
-  // A server that holds its head back until the first event (mitigations off) is idle without one:
-  // the wait is bounded.
-  if (variant.moment === "idle") {
-    await client.waitUntil(() => (mitigations ? client.retries.length > 0 : client.head !== undefined), IDLE_SETTLE_MS, "the stream's opening").catch(() => {});
-  }
-  const records = recordTypes.map((recordType) => {
-    const isOurs = (r: ServerRecord) => r.type === recordType && r.sub === sub;
-    return server.nextRecord(isOurs, OBSERVE_MS, `${recordType} for subscriber ${sub}`).catch(() => undefined);
-  });
-  const closedAt = variant.close === "fin" ? client.closeFin() : client.closeRst();
-  const arrived = await Promise.all(records);
-  return Object.fromEntries(recordTypes.map((type, i) => [type, { variant: `${variant.close}/${variant.moment}`, ms: arrived[i] ? round(arrived[i].at - closedAt) : null }]));
-}
-
-async function observeAll(
-  ctx: CheckContext,
-  variants: Variant[],
-  mitigations: boolean,
-  recordType: string,
-): Promise<{ observations: Observation[]; servers: Record<Moment, ServerProcess | undefined> }> {
-  const { observations, servers } = await observeEach(ctx, variants, mitigations, [recordType]);
-  return { observations: observations[recordType]!, servers };
-}
-
-/** observeAll for several record types at once: one close per variant, every type timed from it. */
-async function observeEach(
-  ctx: CheckContext,
-  variants: Variant[],
-  mitigations: boolean,
-  recordTypes: string[],
-): Promise<{ observations: Record<string, Observation[]>; servers: Record<Moment, ServerProcess | undefined> }> {
-  const servers: Record<Moment, ServerProcess | undefined> = { idle: undefined, writing: undefined, "before-first-event": undefined };
-  const observations: Record<string, Observation[]> = Object.fromEntries(recordTypes.map((type) => [type, []]));
-  for (const variant of variants) {
-    servers[variant.moment] ??= await ctx.start({ env: envFor(variant.moment) });
-    try {
-      const seen = await observeClose(servers[variant.moment]!, variant, mitigations, recordTypes);
-      for (const type of recordTypes) observations[type]!.push(seen[type]!);
-    } catch (error) {
-      // A server still busy with an earlier stream it never saw end (one request at a time) serves
-      // no other: that variant's record never comes, whether the wait for its stream or for the
-      // record runs out first. Judged alike, so that the status does not depend on which.
-      if (!(error instanceof TimeoutError)) throw error;
-      for (const type of recordTypes) observations[type]!.push({ variant: `${variant.close}/${variant.moment}`, ms: null, notServed: error.message });
-    }
-  }
-  return { observations, servers };
-}
-
-function judge(observations: Observation[], what: string): Verdict {
-  const missing = observations.filter((o) => o.ms === null).map((o) => o.variant);
-  const late = observations.filter((o) => o.ms !== null && o.ms > BOUND_MS).map((o) => `${o.variant} ${o.ms} ms`);
-  const worst = Math.max(...observations.map((o) => o.ms ?? OBSERVE_MS));
-  const figure = missing.length ? censored(OBSERVE_MS) : measured(worst);
-  const evidence = { observations };
-  const notServed = observations.filter((o) => o.notServed).map((o) => `${o.variant} (${o.notServed})`);
-  const unserved = notServed.length ? `; not served: ${notServed.join(", ")}` : "";
-  if (missing.length) return fail(`${what} never within ${OBSERVE_MS} ms for ${missing.join(", ")}${unserved}`, figure, evidence);
-  if (late.length) return fail(`${what} later than ${BOUND_MS} ms: ${late.join(", ")}`, figure, evidence);
-  return pass(`${what} within ${worst} ms in every variant`, figure, evidence);
-}
+import { BOUND_MS, judge, MID_STREAM, OBSERVE_MS, observeAll, observeEach, type Variant } from "./disconnect/close-latency.ts";
+import { CYCLE_BOUND_MS, cycles, heapAfterGc, leakBaseline, slope, WARMUP_CYCLES } from "./disconnect/leak-cycles.ts";
+import { disconnectOnce, locateStderr, QUIET_VARIANTS, type Disconnect } from "./disconnect/mixed-disconnects.ts";
+import { dropped, ERROR_RECORDS, nonEmptyLines, tally } from "./lib/server-output.ts";
 
 export const disconnectSignal: Check = {
   id: "disconnect.signal",
@@ -217,57 +114,6 @@ const QUIET_DISCONNECTS = 50;
 /** Bound on the server noticing all the disconnects, after the last one (not judged here: producer-stops is). */
 const QUIET_DROP_BOUND_MS = 5000;
 
-type QuietMoment = "idle" | "writing" | "before-first-event";
-const QUIET_VARIANTS: { close: Close; moment: QuietMoment }[] = [
-  { close: "fin", moment: "idle" },
-  { close: "rst", moment: "idle" },
-  { close: "fin", moment: "writing" },
-  { close: "rst", moment: "writing" },
-  { close: "fin", moment: "before-first-event" },
-  { close: "rst", moment: "before-first-event" },
-];
-
-interface Disconnect {
-  n: number;
-  variant: string;
-  sub: number;
-  closedAt: number;
-  server: ServerProcess;
-}
-
-/**
- * Brings a stream to the moment of the variant and closes it: `writing` on a server that writes every
- * 20 ms, after the first event; `idle` after one event published on demand, the next one far away;
- * `before-first-event` as soon as the headers are in.
- */
-async function disconnectOnce(n: number, servers: { idle: ServerProcess; writing: ServerProcess }): Promise<Disconnect> {
-  const variant = QUIET_VARIANTS[n % QUIET_VARIANTS.length]!;
-  const server = variant.moment === "writing" ? servers.writing : servers.idle;
-  const { client, sub } = await openStream(server);
-  if (variant.moment === "before-first-event") {
-    await client.waitForHead(3000);
-  } else if (variant.moment === "idle") {
-    await client.waitForHead(3000);
-    await publish(server, { event: "quiet", data: `disconnect ${n}` });
-    await client.waitForEvent((e) => e.event === "quiet", 3000, "the published event");
-  } else {
-    await client.waitForEvent(() => true, 3000, "first produced event");
-  }
-  return { n, variant: `${variant.close}/${variant.moment}`, sub, closedAt: close(client, variant.close), server };
-}
-
-/** Where each stderr chunk came, relative to the last disconnect before it: which kind of close makes the noise. */
-function locateStderr(server: ServerProcess, disconnects: Disconnect[]): { afterDisconnect: string; ms: number; text: string }[] {
-  return server.stderrChunks.slice(0, 10).map((chunk) => {
-    const before = disconnects.filter((d) => d.server === server && d.closedAt <= chunk.at).at(-1);
-    return {
-      afterDisconnect: before ? `#${before.n} ${before.variant}` : "none (before the first)",
-      ms: before ? round(chunk.at - before.closedAt) : 0,
-      text: chunk.text.slice(0, 300),
-    };
-  });
-}
-
 export const disconnectQuiet: Check = {
   id: "disconnect.quiet",
   group: "A",
@@ -361,64 +207,9 @@ export const disconnectQuiet: Check = {
 // disconnect.no-leak
 
 const LEAK_CYCLES = 500;
-const WARMUP_CYCLES = 20;
 /** CHECKS.md: within 5 MB; MB taken as 2^20 bytes (the looser reading). */
 const MB = 1024 * 1024;
 const LEAK_BOUND_MB = 5;
-const CYCLE_BOUND_MS = 3000;
-
-/** Heap after a full collection; two in a row, as one V8 GC can leave what finalizers only then released. */
-async function heapAfterGc(server: ServerProcess): Promise<{ collected: boolean; heapUsed: number; rss: number }> {
-  await collectGarbage(server);
-  const { collected, memory } = await collectGarbage(server);
-  return { collected, heapUsed: memory.heapUsed, rss: memory.rss };
-}
-
-/**
- * One connect/disconnect cycle, paced by the server: the stream is up (its `retry:` arrived) before we
- * close, and the next cycle starts only once the server reported the subscriber dropped.
- */
-async function cycle(server: ServerProcess, n: number): Promise<{ ok: true } | { ok: false; why: string }> {
-  let opened: OpenedStream;
-  try {
-    opened = await openStream(server);
-  } catch (error) {
-    return { ok: false, why: `cycle ${n}: could not open a stream: ${(error as Error).message}` };
-  }
-  const { client, sub } = opened;
-  await client.waitUntil(() => client.retries.length > 0 || client.end !== undefined, CYCLE_BOUND_MS, "the stream's retry field");
-  const gone = server.nextRecord((r) => r.type === "unsubscribed" && r.sub === sub, CYCLE_BOUND_MS, "unsubscribed");
-  gone.catch(() => {});
-  close(client, n % 2 === 0 ? "fin" : "rst");
-  try {
-    await gone;
-    return { ok: true };
-  } catch {
-    return { ok: false, why: `cycle ${n}: subscriber ${sub} not dropped within ${CYCLE_BOUND_MS} ms of the close` };
-  }
-}
-
-async function cycles(server: ServerProcess, from: number, count: number): Promise<string | undefined> {
-  for (let n = from; n < from + count; n++) {
-    const result = await cycle(server, n);
-    if (!result.ok) return result.why;
-  }
-  return undefined;
-}
-
-/**
- * What both leak checks start from: a server without the demo producer, the warm-up cycles done (the
- * runtime's own first-use allocations), and the heap after a full GC; a target that exposes no GC
- * skips, and a failed warm-up fails.
- */
-async function leakBaseline(ctx: CheckContext): Promise<{ server: ServerProcess; baseline: Awaited<ReturnType<typeof heapAfterGc>> } | Verdict> {
-  const server = await ctx.start({ env: { SSE_PRODUCER_MS: "0" } });
-  const warmupProblem = await cycles(server, 0, WARMUP_CYCLES);
-  if (warmupProblem) return fail(`warm-up: ${warmupProblem}`);
-  const baseline = await heapAfterGc(server);
-  if (!baseline.collected) return skip(`${ctx.target.id} exposes no full GC (POST /control/gc: collected false): heap after GC cannot be measured`);
-  return { server, baseline };
-}
 
 export const disconnectNoLeak: Check = {
   id: "disconnect.no-leak",
@@ -520,15 +311,6 @@ export const disconnectWriteSettles: Check = {
 const LONG_CYCLES = 10_000;
 const LONG_CHECKPOINT_EVERY = 2000;
 const SLOPE_BOUND_BYTES = 1024;
-/** The least-squares slope of y over x. */
-function slope(points: { x: number; y: number }[]): number {
-  const n = points.length;
-  const mx = points.reduce((s, p) => s + p.x, 0) / n;
-  const my = points.reduce((s, p) => s + p.y, 0) / n;
-  const sxy = points.reduce((s, p) => s + (p.x - mx) * (p.y - my), 0);
-  const sxx = points.reduce((s, p) => s + (p.x - mx) ** 2, 0);
-  return sxy / sxx;
-}
 
 export const disconnectNoLeakLong: Check = {
   id: "disconnect.no-leak-long",

@@ -1,5 +1,5 @@
 /**
- * Group B of ../shared/CHECKS.md: does every byte the app writes leave at once, whole and exact?
+ * Group B of the catalogue (CHECKS.md): does every byte the app writes leave at once, whole and exact?
  * Seed row "properly sends chunks".
  *
  * Latencies are measured on the harness clock from the moment the publish request is sent to the
@@ -8,21 +8,25 @@
  *
  * Bun batches stream chunks as it likes (oven-sh/bun#13944): the client parses SSE frames and never
  * counts on one read per event, except where a check asks exactly that ("one at a time").
+ *
+ * Every flush check is declared here; what they share is beside this file, in flush/: the warmed-up
+ * stream and the timing of one event on it (warm-stream.ts), flush.per-event on a black box
+ * (black-box.ts) and the payloads of flush.large and flush.utf8 (payloads.ts).
  */
-import { censored, fail, measured, pass, skip, type Verdict } from "../model/results.ts";
-import { type Check, type CheckContext, setUpStep } from "../harness/check.ts";
-import { awaitOwnEvents, isBlackBox, NO_CADENCE, ownEventsBoundMs, startBlackBox } from "./lib/own-events.ts";
-import { openStream, publish, type OpenedStream } from "../harness/control.ts";
-import type { RawSseClient, ReceivedEvent } from "../harness/raw-client.ts";
-import type { ServerProcess } from "../harness/server-process.ts";
+import { censored, fail, measured, pass } from "../model/results.ts";
+import type { Check, CheckContext } from "../harness/check.ts";
+import { isBlackBox } from "./lib/own-events.ts";
+import { openStream, publish } from "../harness/control.ts";
 import { round } from "../harness/wait.ts";
 import { timeScheduledEvents } from "./lib/scheduled-events.ts";
+import { flushOwnEvents } from "./flush/black-box.ts";
+import { firstDifference, positionalText, splitsInsideCharacters, utf8Payloads } from "./flush/payloads.ts";
+import { byId, EVENT_OBSERVE_MS, openWarmStream, publishAndTime } from "./flush/warm-stream.ts";
 
 const HEAD_BOUND_MS = 200;
 /** How long to keep waiting past a bound, to report a late figure rather than only "late". */
 const HEAD_OBSERVE_MS = 2000;
 const EVENT_BOUND_MS = 30;
-const EVENT_OBSERVE_MS = 3000;
 const PER_EVENT_COUNT = 10;
 const PER_EVENT_SPACING_MS = 100;
 const LARGE_BYTES = 1024 * 1024;
@@ -30,33 +34,6 @@ const LARGE_OBSERVE_MS = 10_000;
 
 /** No demo producer: the only events on the stream are the ones the check publishes. */
 const QUIET = { SSE_PRODUCER_MS: "0" };
-
-const byId = (id: number) => (e: ReceivedEvent) => e.id === String(id);
-
-/**
- * Opens a stream with every mitigation on and publishes one event first, so that the first timed
- * publish pays neither the harness's fetch set-up nor the server's first-request warm-up (JIT, route
- * compilation): those are not flushing. Resolves when that event has arrived.
- */
-async function openWarmStream(server: ServerProcess): Promise<OpenedStream> {
-  const opened = await openStream(server);
-  const warmUp = await publish(server, { event: "warm-up", data: "warm-up" });
-  // The warm-up is the harness's preparation, not a measurement: if it fails, the check is an error.
-  await setUpStep("warm-up", opened.client.waitForEvent(byId(warmUp.id), EVENT_OBSERVE_MS, "the warm-up event"));
-  return opened;
-}
-
-/** Publishes now and times the arrival of that event: ms after the publish request was sent, or null. */
-async function publishAndTime(
-  server: ServerProcess,
-  client: RawSseClient,
-  data: string,
-): Promise<{ id: number; ms: number | null; publishRoundTripMs: number }> {
-  const { id, sentAt } = await publish(server, { event: "timed", data });
-  const publishRoundTripMs = round(performance.now() - sentAt, 2);
-  const event = await client.waitForEvent(byId(id), EVENT_OBSERVE_MS, `event ${id}`).catch(() => undefined);
-  return { id, ms: event ? round(event.at - sentAt, 2) : null, publishRoundTripMs };
-}
 
 export const flushHeaders: Check = {
   id: "flush.headers",
@@ -107,32 +84,6 @@ export const flushHeaders: Check = {
     return pass(`status line and headers after ${ms} ms, before any event was published`, figure, seen);
   },
 };
-
-/** Own events a black box must send, each in a read of its own, for flush.per-event. */
-const OWN_EVENTS = 6;
-
-/**
- * flush.per-event on a black box: nothing can be published, so its own events are judged. Flushed
- * per event, each arrives in a read of its own; a buffering server delivers several in one. The
- * figure is the worst lateness against the stated cadence (an event's gap minus the cadence).
- */
-async function flushOwnEvents(ctx: CheckContext): Promise<Verdict> {
-  const cadenceMs = ctx.target.cadenceMs;
-  if (cadenceMs === undefined) return skip(NO_CADENCE);
-  const server = await startBlackBox(ctx, cadenceMs);
-  const client = await server.connect();
-  const boundMs = ownEventsBoundMs(cadenceMs, OWN_EVENTS);
-  const received = await awaitOwnEvents(client, OWN_EVENTS, boundMs);
-  const events = client.events.slice(0, OWN_EVENTS);
-  const gaps = events.slice(1).map((e, i) => round(e.at - events[i]!.at, 2));
-  // The raw client stamps every event with the read that completed it: one stamp, one read.
-  const batched = events.slice(1).filter((e, i) => e.at === events[i]!.at).map((_, i) => i + 2);
-  const evidence = { cadenceMs, gapsMs: gaps, batchedWithPrevious: batched, reads: client.bodyChunks.length };
-  if (received < OWN_EVENTS) return fail(`only ${received} own events within ${boundMs} ms (stated cadence ${cadenceMs} ms)`, censored(boundMs), evidence);
-  const figure = measured(Math.max(0, ...gaps.map((g) => round(g - cadenceMs, 2))));
-  if (batched.length) return fail(`own events ${batched.join(", ")} (of ${OWN_EVENTS}) arrived in one read with the event before`, figure, evidence);
-  return pass(`${OWN_EVENTS} own events every ${cadenceMs} ms, each in its own read (gaps ${gaps.join(", ")} ms)`, figure, evidence);
-}
 
 export const flushPerEvent: Check = {
   id: "flush.per-event",
@@ -223,23 +174,6 @@ export const flushTiny: Check = {
   },
 };
 
-/**
- * ASCII where every 16-character block says where it sits ("00a3f0:abcdefghi"), so that a lost,
- * repeated or reordered piece shows, not only a wrong length.
- */
-function positionalText(length: number): string {
-  const blocks: string[] = [];
-  for (let offset = 0; offset < length; offset += 16) blocks.push(`${offset.toString(16).padStart(6, "0")}:abcdefghi`);
-  return blocks.join("").slice(0, length);
-}
-
-/** Where two strings first differ, or -1. */
-function firstDifference(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a.charCodeAt(i) !== b.charCodeAt(i)) return i;
-  return a.length === b.length ? -1 : n;
-}
-
 export const flushLarge: Check = {
   id: "flush.large",
   group: "B",
@@ -283,26 +217,6 @@ export const flushLarge: Check = {
     return pass(`the 1 MiB event arrived intact in ${ms} ms`, figure, seen);
   },
 };
-
-/** 1-, 2-, 3- and 4-byte characters, a ZWJ sequence, a flag and a combining accent. */
-const MULTI_BYTE = "héllo wörld · 中文字符 日本語テキスト 한국어 😀🎉 👩‍👩‍👧‍👦 🇫🇷 e\u0301 ";
-
-/**
- * Payloads that no write boundary can avoid cutting inside a character: odd ASCII prefixes shift the
- * alignment, sizes run from a few bytes to past the usual 16 and 64 KiB write sizes (about 800 KB in all), and several are
- * published back to back so that the server joins and splits them as it likes.
- */
-function utf8Payloads(): string[] {
-  const sizes = [1, 7, 300, 700, 2_000, 3, 5_000];
-  return sizes.map((repeat, i) => "a".repeat(i % 4) + MULTI_BYTE.repeat(repeat) + "終");
-}
-
-/** How many boundaries between transfer chunks fall inside a UTF-8 character (on a continuation byte). */
-function splitsInsideCharacters(chunks: Buffer[]): number {
-  let splits = 0;
-  for (const chunk of chunks.slice(1)) if (chunk.length > 0 && (chunk[0]! & 0xc0) === 0x80) splits++;
-  return splits;
-}
 
 export const flushUtf8: Check = {
   id: "flush.utf8",
@@ -362,7 +276,6 @@ export const flushUtf8: Check = {
     );
   },
 };
-
 
 // ---------------------------------------------------------------------------------------------
 // flush.compressed, flush.burst: group H
