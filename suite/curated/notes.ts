@@ -5,7 +5,7 @@
  * beside a real result that it explains, and the footnote always quotes that result too.
  *
  * A non-pass cell that no note here explains still gets a footnote, generated from the result's own
- * message and marked "no upstream reference yet" (tests/report.test.ts lists those cells).
+ * message and marked "no upstream reference yet" (tests/unit/footnotes.test.ts specifies how).
  */
 import type { Status } from "../model/results.ts";
 import { compareVersions, parseVersion } from "../model/versions.ts";
