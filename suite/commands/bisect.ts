@@ -16,7 +16,9 @@ import { UsageError } from "../model/errors.ts";
 import { contradictedClaim, UPSTREAM_CLAIMS } from "../curated/notes.ts";
 import { formatFigure } from "../table/format.ts";
 import { appendBisectStep, bisectLogFile, saveBisectLog, type BisectLog } from "../versions/matrix-report.ts";
-import { adjacent, compareVersions, publishedVersions, versionsBetween, VersionSpecError } from "../versions/published.ts";
+import { adjacent, versionsBetween } from "../versions/published.ts";
+import { compareVersions, VersionSpecError } from "../model/versions.ts";
+import { publishedVersions } from "../targets/runtime-versions.ts";
 import { classOf } from "../versions/ranges.ts";
 import { runtimeOfTarget, runVersion } from "../versions/run-version.ts";
 

@@ -27,7 +27,9 @@ import { checksOption, concurrencyOption, parseCommandLine, runCommand } from ".
 import { UsageError } from "../model/errors.ts";
 import { closeHoles } from "../versions/close-holes.ts";
 import { buildMatrix, loadMatrixData, writeMatrix } from "../versions/matrix-report.ts";
-import { latestOfEachMajor, latestPatchOfEachMinor, nearest, publishedVersions, sortVersions, VersionSpecError } from "../versions/published.ts";
+import { latestOfEachMajor, latestPatchOfEachMinor, nearest } from "../versions/published.ts";
+import { publishedVersions } from "../targets/runtime-versions.ts";
+import { sortVersions, VersionSpecError } from "../model/versions.ts";
 import { existsSync } from "node:fs";
 import { readRun, runFile } from "../files/run-files.ts";
 import { RUNS_DIR } from "../files/paths.ts";

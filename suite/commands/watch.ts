@@ -15,10 +15,10 @@ import { PUBLISHED_DIR, ROOT } from "../files/paths.ts";
 import { matrixPaths } from "../files/layout.ts";
 import { readVersioned } from "../files/versioned-json.ts";
 import { readRun, runFile } from "../files/run-files.ts";
-import { distTags, RUNTIME_PACKAGES, RuntimeMissingError, type RuntimeName, UnknownTargetError } from "../targets/runtime-versions.ts";
+import { distTags, RUNTIME_PACKAGES, RuntimeMissingError, type RuntimeName, UnknownTargetError, publishedVersions } from "../targets/runtime-versions.ts";
 import { formatChange, statusChanges } from "../model/status-diff.ts";
 import { targetNames, targetSpecs } from "../targets/targets.ts";
-import { publishedVersions, VersionSpecError } from "../versions/published.ts";
+import { VersionSpecError } from "../model/versions.ts";
 import { runVersion } from "../versions/run-version.ts";
 import { resultLine } from "./result-line.ts";
 

@@ -17,7 +17,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { CheckResult } from "../model/results.ts";
 import { appendBisectStep, bisectLogFile, buildMatrix, type BisectLog, type MatrixData } from "./matrix-report.ts";
-import { compareVersions, versionsBetween } from "./published.ts";
+import { compareVersions } from "../model/versions.ts";
+import { versionsBetween } from "./published.ts";
 import type { Boundary, VersionClass } from "./ranges.ts";
 
 export interface Hole {

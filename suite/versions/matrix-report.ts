@@ -16,7 +16,7 @@ import { targetSpecs } from "../targets/targets.ts";
 import { RUNTIME_PACKAGES, type RuntimeName } from "../targets/runtime-versions.ts";
 import { contradictedClaim, type UpstreamClaim } from "../curated/notes.ts";
 import { formatFigure, LEGEND, STATUS_MARK } from "../table/format.ts";
-import { compareVersions, parseVersion } from "./published.ts";
+import { compareVersions, parseVersion } from "../model/versions.ts";
 import { classOfVersion, computeRanges, newestAt, type CheckRanges, type Observation, type SupportStatement } from "./ranges.ts";
 
 /** What a bisect leaves in <target>/bisect/<check>/<good>_to_<bad>.json (suite/commands/bisect.ts, close-holes.ts). */

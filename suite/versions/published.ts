@@ -4,10 +4,6 @@
  */
 import { compareVersions, parseVersion, sortVersions, VersionSpecError } from "../model/versions.ts";
 
-// The version primitives live with the runtime installer; the commands import them from here too.
-export { compareVersions, parseVersion, sortVersions, VersionSpecError } from "../model/versions.ts";
-export { publishedVersions } from "../targets/runtime-versions.ts";
-
 /** The published versions from `from` to `to`, both included; both must be published. */
 export function versionsBetween(published: string[], from: string, to: string): string[] {
   for (const v of [from, to]) {

@@ -6,7 +6,8 @@
  * value) and the gap is named, with the bisect command that pins it down.
  */
 import type { Figure, Status } from "../model/results.ts";
-import { adjacent, compareVersions, sortVersions } from "./published.ts";
+import { adjacent } from "./published.ts";
+import { compareVersions, sortVersions } from "../model/versions.ts";
 
 export interface Observation {
   version: string;

@@ -7,7 +7,7 @@ import type { CheckResult, Status } from "../../suite/model/results.ts";
 import { closeHoles } from "../../suite/versions/close-holes.ts";
 import { listBisectLogs } from "../../suite/files/layout.ts";
 import { loadMatrixData } from "../../suite/versions/matrix-report.ts";
-import { compareVersions } from "../../suite/versions/published.ts";
+import { compareVersions } from "../../suite/model/versions.ts";
 
 const PUBLISHED = ["1.1.20", "1.1.21", "1.1.22", "1.1.23", "1.1.24", "1.1.25", "1.1.26", "1.1.27", "1.1.28", "1.1.29", "1.1.30"];
 let dir: string;
