@@ -5,14 +5,15 @@
  * as a black box with `url:`.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { freePort, untilPortAccepts } from "../suite/harness/server-process.ts";
 import { ROOT } from "../suite/files/paths.ts";
 import { withTimeout } from "../suite/harness/wait.ts";
-import type { TargetResults } from "../suite/model/results.ts";
+import { runPath } from "../suite/files/layout.ts";
+import { readRun } from "../suite/files/run-files.ts";
 import { ALL_CHECKS } from "../suite/checks/registry.ts";
 
 const home = mkdtempSync(join(tmpdir(), "own-server-"));
@@ -46,7 +47,7 @@ describe("a server outside the repository", () => {
     expect(stdout).toMatch(/needs records \(observation records on stdout.*which own-server does not offer/);
     expect(stdout).toMatch(new RegExp(`^6 passed, 0 failed, ${ALL_CHECKS.length - 6} skipped$`, "m"));
     expect(code).toBe(0);
-    const results = JSON.parse(readFileSync(join(runs, "own-server.json"), "utf8")) as TargetResults;
+    const results = readRun(runPath(runs, "own-server"));
     expect(results.run.targetFile).toBe(join(home, "target.json"));
     expect(results.run.offers).toEqual(["process"]);
   }, 150_000);

@@ -6,8 +6,9 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
+import { listRuns, runPath } from "../suite/files/layout.ts";
 import { readRun } from "../suite/files/run-files.ts";
 import { statusChanges } from "../suite/model/status-diff.ts";
 import { ROOT } from "../suite/files/paths.ts";
@@ -34,14 +35,14 @@ describe("a run split in two shards", () => {
       const { code, stdout } = runTest([TARGET, ...ONLY, "--shard", `${i + 1}/2`], dir);
       expect(code).toBe(0);
       expect(stdout).toMatch(new RegExp(`shard ${i + 1}/2: \\d+ of 6\\)`));
-      expect(readdirSync(dir)).toEqual([`fixture_flawless.shard-${i + 1}-of-2.json`]);
+      expect(listRuns(dir).map((r) => r.path)).toEqual([relative(dir, runPath(dir, TARGET, { shard: { index: i + 1, total: 2 } }))]);
     }
     const merged = join(home, "merged");
     const { code, stdout } = runTest(["merge", ...shards, "--out", merged], merged);
     expect(code).toBe(0);
     expect(stdout).toContain("fixture:flawless: 6 checks from 2 shards");
-    const wholeRun = readRun(join(whole, "fixture_flawless.partial.json"));
-    const mergedRun = readRun(join(merged, "fixture_flawless.partial.json"));
+    const wholeRun = readRun(runPath(whole, TARGET, { partial: true }));
+    const mergedRun = readRun(runPath(merged, TARGET, { partial: true }));
     expect(mergedRun.checks.map((c) => c.id)).toEqual(wholeRun.checks.map((c) => c.id));
     expect(statusChanges(wholeRun, mergedRun)).toEqual([]);
     expect(new Set(mergedRun.checks.map((c) => c.ranOn?.shard))).toEqual(new Set([1, 2]));
