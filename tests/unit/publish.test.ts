@@ -6,6 +6,7 @@ import { afterEach, beforeEach, expect, test } from "vitest";
 import { runPath } from "../../suite/files/layout.ts";
 import { ROOT } from "../../suite/files/paths.ts";
 import { publish } from "../../suite/table/publish.ts";
+import { writeResultsIndex } from "../../suite/table/results-index.ts";
 
 let dir: string;
 const place = (from: string, to: string) => {
@@ -44,4 +45,8 @@ test("writes an index of what results/ holds", () => {
 test("gives compat.json its schema version", () => {
   publish({ runsDir: join(dir, "runs"), resultsDir: join(dir, "results"), outRoot: join(dir, "out") });
   expect(JSON.parse(readFileSync(join(dir, "results/compat.json"), "utf8")).schemaVersion).toBe(1);
+});
+
+test("results/README.md is what publish writes from the published tree (regenerate it with ./run-test.sh publish)", () => {
+  expect(readFileSync(join(ROOT, "results/README.md"), "utf8")).toBe(writeResultsIndex(join(ROOT, "results")));
 });
