@@ -57,8 +57,8 @@ ensure_installed() {
   fi
 }
 
-# The file of each subcommand: suite/commands/<name>.ts, but for these two.
-command_file() {
+# The source of each subcommand: suite/commands/<name>.ts, but for these two.
+command_source() {
   case "$1" in
     compare ) echo suite/commands/compare-expectations.ts ;;
     bench ) echo bench/cli.ts ;;
@@ -92,7 +92,7 @@ case "${1:-}" in
     exec "${command[@]}" ;;
   publish | compare | merge | diff | catalogue | matrix | bisect | watch | bench )
     ensure_installed
-    exec "$NODE" "$(command_file "$1")" "${@:2}" ;;
+    exec "$NODE" "$(command_source "$1")" "${@:2}" ;;
   -* )
     echo "run-test.sh: unknown option $1" >&2
     usage >&2

@@ -13,7 +13,8 @@ import { killAllServers } from "../harness/server-process.ts";
 import { DEFAULT_CONCURRENCY } from "../harness/runner.ts";
 import { RuntimeMissingError, UnknownTargetError } from "../targets/runtime-versions.ts";
 import { UnavailableTargetError } from "../targets/targets.ts";
-
+import { ResultsMissingError } from "../files/run-files.ts";
+import { SchemaError } from "../files/versioned-json.ts";
 
 /** A command's arguments parsed by node:util's parseArgs (positionals allowed); what it refuses is a UsageError. */
 export function parseCommandLine<const O extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: O) {
@@ -85,7 +86,8 @@ export function runCommand(main: (argv: string[]) => Promise<number>, options: C
       process.exit(130);
     });
   }
-  const userErrors: ErrorClass[] = [UsageError, UnknownTargetError, UnavailableTargetError, RuntimeMissingError, ...(options.userErrors ?? [])];
+  // A missing or stale results file is the user's to regenerate, in every command that reads one.
+  const userErrors: ErrorClass[] = [UsageError, UnknownTargetError, UnavailableTargetError, RuntimeMissingError, ResultsMissingError, SchemaError, ...(options.userErrors ?? [])];
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: unknown) => {

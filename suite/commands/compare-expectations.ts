@@ -46,6 +46,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   runCommand(main, {
     name: "run-test.sh compare",
     usage: "usage: ./run-test.sh compare [TARGET]... [--results DIR] [--partial]",
-    userErrors: [ResultsMissingError, ExpectationsFileError, SyntaxError],
+    userErrors: [ExpectationsFileError, SyntaxError],
   });
 }

@@ -4,7 +4,6 @@
  */
 import { targetName } from "../targets/targets.ts";
 import { parseCommandLine, runCommand } from "./cli.ts";
-import { ResultsMissingError } from "../files/run-files.ts";
 import { publish } from "../table/publish.ts";
 
 async function main(argv: string[]): Promise<number> {
@@ -20,5 +19,4 @@ async function main(argv: string[]): Promise<number> {
 runCommand(main, {
   name: "run-test.sh publish",
   usage: "usage: ./run-test.sh publish [TARGET]... (default: every target with a full run in runs/)",
-  userErrors: [ResultsMissingError],
 });

@@ -62,13 +62,15 @@ function channels(runtime: RuntimeName): Record<string, string> {
 async function main(argv: string[]): Promise<number> {
   const parsed = parseCommandLine(argv, { only: { type: "string", multiple: true }, concurrency: { type: "string" } });
   const { values, positionals } = parsed;
-  const targets = positionals.length ? positionals : targetNames().filter((t) => targetSpecs()[t]);
-  for (const t of targets) if (!targetSpecs()[t]) throw new UnknownTargetError(`watch runs runtime targets (${targetNames().filter((n) => targetSpecs()[n]).join(", ")}); ${JSON.stringify(t)} is not one`);
+  const specs = targetSpecs();
+  const runtimeTargets = targetNames().filter((t) => specs[t]);
+  const targets = positionals.length ? positionals : runtimeTargets;
+  for (const t of targets) if (!specs[t]) throw new UnknownTargetError(`watch runs runtime targets (${runtimeTargets.join(", ")}); ${JSON.stringify(t)} is not one`);
   const checks = checksOption(values.only);
   const concurrency = concurrencyOption(values.concurrency);
 
   // One registry request per runtime: the newest stable version and any prerelease channel.
-  const runtimes = [...new Set(targets.map((t) => targetSpecs()[t]!.runtime))];
+  const runtimes = [...new Set(targets.map((t) => specs[t]!.runtime))];
   const newest = new Map<RuntimeName, { version: string; label: string }[]>();
   for (const runtime of runtimes) {
     const latest = publishedVersions(runtime).at(-1);
@@ -81,7 +83,7 @@ async function main(argv: string[]): Promise<number> {
   let changed = 0;
   const report: string[] = [];
   for (const target of targets) {
-    for (const { version, label } of newest.get(targetSpecs()[target]!.runtime)!) {
+    for (const { version, label } of newest.get(specs[target]!.runtime)!) {
       const published = baseline(target, version);
       console.log(`\n${target}@${version} (${label}) against ${published.source}`);
       const run = await runVersion(target, version, checks, { partial: values.only !== undefined, concurrency, onResult: (r) => console.log(resultLine(r)) });

@@ -122,8 +122,8 @@ export function bisectLogPath(dir: string, target: string, check: string, good: 
   return join(dir, targetFolder(target), "bisect", checkFolder(check), `${good}_to_${bad}.json`);
 }
 
-/** Every bisect log of `target` in `dir`, sorted by path (relative to `dir`). */
-export function listBisectLogs(dir: string, target: string): { file: string; path: string }[] {
+/** Every bisect log of `target` in `dir`, sorted by path (relative to `dir`), with its check's folder. */
+export function listBisectLogs(dir: string, target: string): { file: string; path: string; check: string }[] {
   const root = join(dir, targetFolder(target), "bisect");
   if (!existsSync(root)) return [];
   return readdirSync(root, { withFileTypes: true })
@@ -134,7 +134,7 @@ export function listBisectLogs(dir: string, target: string): { file: string; pat
       readdirSync(join(root, check))
         .filter((f) => f.endsWith(".json"))
         .sort()
-        .map((f) => ({ file: join(root, check, f), path: join(targetFolder(target), "bisect", check, f) })),
+        .map((f) => ({ file: join(root, check, f), path: join(targetFolder(target), "bisect", check, f), check })),
     );
 }
 

@@ -97,9 +97,10 @@ export function publish(options: PublishOptions = {}): Published {
     if (!existsSync(runFile(target, { dir: runsDir }))) throw new ResultsMissingError(`no full run of ${target} in ${runsDir}: run ./run-test.sh ${target} first`);
   }
   const copies = named ? named.map((t) => relative(runsDir, runFile(t, { dir: runsDir }))) : everythingIn(runsDir);
+  const runFiles = new Set(listRuns(runsDir).map((r) => r.file));
   for (const path of copies) {
     const from = join(runsDir, path);
-    if (!path.endsWith(".md") && listRuns(runsDir).some((r) => r.file === from)) readRun(from); // a broken run file is refused, not published
+    if (runFiles.has(from)) readRun(from); // a broken run file is refused, not published
     mkdirSync(dirname(join(resultsDir, path)), { recursive: true });
     copyFileSync(from, join(resultsDir, path));
   }

@@ -32,7 +32,7 @@ function targetSection(dir: string, folder: string): string[] {
     lines.push(`- \`${folder}/versions/\`: ${atVersions.length} runs at ${versions.length} runtime versions (${versions.join(", ")}), the matrix's sources`);
   }
   if (logs.length) {
-    const checks = new Set(logs.map((l) => l.path.split("/")[2]));
+    const checks = new Set(logs.map((l) => l.check));
     lines.push(`- \`${folder}/bisect/\`: ${logs.length} bisect logs of ${checks.size} checks, one folder per check, one file per interval (\`<from>_to_<to>.json\`)`);
   }
   return [...lines, ""];
