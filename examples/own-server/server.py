@@ -6,7 +6,6 @@ tells the suite how to start it and that it offers nothing more than a black box
 """
 import os
 import signal
-import sys
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -39,17 +38,26 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
+def stop(*_):
+    raise SystemExit(0)
+
+
 def main():
-    server = ThreadingHTTPServer(("127.0.0.1", int(os.environ.get("PORT", "8080"))), Handler)
-    server.daemon_threads = True
-    # Ctrl-C and SIGTERM: stop serving and exit 0.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # Ctrl-C and SIGTERM: stop serving and exit 0. The handlers come before the socket: the server
+    # listens from its constructor, so a signal can come as soon as the port accepts, before
+    # serve_forever(); and the try covers the constructor for the same reason.
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    server = None
     try:
+        server = ThreadingHTTPServer(("127.0.0.1", int(os.environ.get("PORT", "8080"))), Handler)
+        server.daemon_threads = True
         server.serve_forever()
-    except (KeyboardInterrupt, SystemExit):
+    except SystemExit:
         pass
     finally:
-        server.server_close()
+        if server is not None:
+            server.server_close()
 
 
 if __name__ == "__main__":

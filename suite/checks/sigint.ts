@@ -3,6 +3,7 @@ import { censored, fail, measured, pass } from "../model/results.ts";
 import { type Check } from "../harness/check.ts";
 import { ascending, percentile } from "../model/percentile.ts";
 import { round } from "../harness/wait.ts";
+import type { Target } from "../targets/targets.ts";
 import { describeExit, ENV, EXIT_BOUND_MS, IDLE_EXIT_BOUND_MS, OBSERVE_MS, observeExit, OPEN_STREAMS, signalWithOpenStreams, OPEN_STREAMS_CALIBRATION } from "./lib/signal-exit.ts";
 
 export const sigintOpenStreams: Check = {
@@ -40,6 +41,11 @@ export const sigintOpenStreams: Check = {
  */
 const IDLE_STARTS = 30;
 const LATE_MAJORITY = Math.floor(IDLE_STARTS / 2) + 1;
+
+/** What told the suite that the server was ready, as the target file declares it. */
+export function readinessOf(target: Pick<Target, "ready">): string {
+  return target.ready === "record" ? "its `listening` record" : "its port accepted a connection";
+}
 
 type Start = { code: number | null; signal: string | null; ms: number | null; problem?: string };
 const isLate = (s: Start) => s.problem?.startsWith("exit 0 only after") ?? false;
@@ -82,7 +88,7 @@ export const sigintIdle: Check = {
     if (hard.length) {
       const killed = hard.filter((s) => s.signal === "SIGINT").length;
       const summary = killed
-        ? `killed by SIGINT in ${killed} of ${starts.length} starts: the signal was not handled although it came after the readiness line (a handler installed only after the server says it is ready loses this race)`
+        ? `killed by SIGINT in ${killed} of ${starts.length} starts: the signal was not handled although it came after ${readinessOf(ctx.target)} (a handler installed only after the server is ready loses this race)`
         : `${hard[0]!.problem}`;
       return fail(`SIGINT with no client: ${summary}`, figure, evidence);
     }

@@ -3,12 +3,15 @@
  * target (its run file in runs/; --results results for the published ones) with
  * expectations/<target>.json and prints the differences.
  *
- * Without targets: every target that has an expectations file. Exit 0: no difference; 1: some
- * (regressions, fixes, new or missing checks); 2: a results or expectations file is missing or broken
- * (another schemaVersion, an entry without cause or evidence, a pass listed, an unknown check).
+ * Without targets: every target that has both an expectations file and a run (`all` runs only the
+ * targets that can run here, so an expectations file without a run is listed on one line, not an
+ * error). Exit 0: no difference; 1: some (regressions, fixes, new or missing checks); 2: nothing
+ * could be compared, a named target has no run, or an expectations file is broken (another
+ * schemaVersion, an entry without cause or evidence, a pass listed, an unknown check).
  * A single run on a busy machine can flip a timing check: re-run the check by hand before believing
  * a difference (tests/targets.test.ts does that itself).
  */
+import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { compareWithExpectations, describeDifferences, ExpectationsFileError, expectationTargets, readExpectations, validateExpectations } from "../expectations/compare.ts";
 import { parseCommandLine, runCommand } from "./cli.ts";
@@ -33,12 +36,27 @@ export function compareTargets(targets: string[], resultsDir: string, partialRun
   return { lines, differences };
 }
 
+/** Of the targets with expectations, those with a run in `resultsDir` and those without. */
+export function targetsWithRuns(resultsDir: string, targets = expectationTargets()): { withRun: string[]; notRun: string[] } {
+  const withRun = targets.filter((t) => existsSync(runFile(t, { dir: resultsDir })));
+  return { withRun, notRun: targets.filter((t) => !withRun.includes(t)) };
+}
+
 async function main(argv: string[]): Promise<number> {
   const parsed = parseCommandLine(argv, { results: { type: "string" }, partial: { type: "boolean" } });
   const { values, positionals } = parsed;
-  const targets = positionals.length ? positionals.map(targetName) : expectationTargets();
-  const { lines, differences } = compareTargets(targets, values.results ?? RUNS_DIR, values.partial ?? false);
+  const resultsDir = values.results ?? RUNS_DIR;
+  let targets = positionals.map(targetName);
+  let notRunLine: string | undefined;
+  if (!targets.length) {
+    const { withRun, notRun } = targetsWithRuns(resultsDir);
+    if (!withRun.length) throw new ResultsMissingError(`nothing to compare: no target with expectations has a run in ${resultsDir} (run ./run-test.sh <target> or all first)`);
+    targets = withRun;
+    if (notRun.length) notRunLine = `not run (expectations, but no run in ${resultsDir}): ${notRun.join(", ")}`;
+  }
+  const { lines, differences } = compareTargets(targets, resultsDir, values.partial ?? false);
   for (const line of lines) console.log(line);
+  if (notRunLine) console.log(notRunLine);
   return differences === 0 ? 0 : 1;
 }
 
