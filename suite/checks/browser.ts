@@ -167,6 +167,8 @@ async function measureOpen(ctx: CheckContext, engine: BrowserEngine, server: Awa
   const times = await page.evaluate<{ createdAt: number; openedAt: number | null; firstEventAt: number | null }>(
     "({ createdAt: window.sseDemo.createdAt, openedAt: window.sseDemo.openedAt ?? null, firstEventAt: window.sseDemo.firstEventAt ?? null })",
   );
+  // Closed before the next load: the opens of one check must not queue behind each other's streams.
+  await page.close();
   return {
     openMs: times.openedAt === null ? null : round(times.openedAt - times.createdAt),
     createdMs: round(times.createdAt),
@@ -181,15 +183,36 @@ function describeOpen(seen: OpenSeen): string {
   return `open ${seen.openMs} ms after the EventSource was created (${seen.createdMs} ms after navigation)`;
 }
 
+/**
+ * Opens per mode. A head held back until the first event fails in any of them (it waits a whole
+ * second: no noise makes that); the time to open is judged on the median: one open on two shared
+ * cores is the machine's as much as the server's (cherrypy [firefox] 229 ms and deno [firefox]
+ * 208 ms against 200 ms, each once in a full run, exclusive as the check already was).
+ */
+const OPENS = 3;
+
+/** The open whose time is the median of them; one that never opened counts as the slowest. */
+function medianOpen(opens: OpenSeen[]): OpenSeen {
+  const ranked = [...opens].sort((a, b) => (a.openMs ?? Infinity) - (b.openMs ?? Infinity));
+  return ranked[Math.floor((ranked.length - 1) / 2)]!;
+}
+
+async function measureOpens(ctx: CheckContext, engine: BrowserEngine, server: Awaited<ReturnType<CheckContext["start"]>>, path: string): Promise<{ median: OpenSeen; opens: OpenSeen[] }> {
+  const opens: OpenSeen[] = [];
+  for (let i = 0; i < OPENS; i++) opens.push(await measureOpen(ctx, engine, server, path));
+  const held = opens.find((o) => o.openedOnlyWithFirstEvent || o.openMs === null);
+  return { median: held ?? medianOpen(opens), opens };
+}
+
 export const browserOpenLatency = inEveryEngine({
   id: "browser.open-latency",
   group: "G",
   kind: "outcome",
   needs: ["records", "control", "page"],
   passes:
-    "the demo page's EventSource opens within 200 ms of its creation, before any event is published; navigation to creation, and to the first event, are recorded; the fact (mitigations off) is measured beside it",
-  bounds: { openMs: OPEN_BOUND_MS, openWaitMs: OPEN_WAIT_MS, firstEventMs: FIRST_EVENT_MS },
-  figure: { unit: "ms", label: "to open", bound: "openMs" },
+    "the demo page's EventSource opens within 200 ms of its creation (the median of 3 page loads), before any event is published, in every load; navigation to creation, and to the first event, are recorded; the fact (mitigations off) is measured beside it",
+  bounds: { openMs: OPEN_BOUND_MS, openWaitMs: OPEN_WAIT_MS, firstEventMs: FIRST_EVENT_MS, opensCount: OPENS },
+  figure: { unit: "ms", label: "to open (median)", bound: "openMs" },
   calibration: {
     "opens-only-with-first-event": /^the stream opened only with the first event/,
   },
@@ -200,13 +223,15 @@ export const browserOpenLatency = inEveryEngine({
   async run(ctx, engine) {
     // Nothing is published but what the check publishes: the open must not wait for an event.
     const server = await ctx.start({ env: { SSE_PRODUCER_MS: "0" } });
-    const outcome = await measureOpen(ctx, engine, server, "/");
-    const fact = await measureOpen(ctx, engine, server, "/?mitigations=0");
+    const outcomes = await measureOpens(ctx, engine, server, "/");
+    const facts = await measureOpens(ctx, engine, server, "/?mitigations=0");
+    const outcome = outcomes.median;
     const figure = outcome.openMs === null ? censored(OPEN_WAIT_MS + FIRST_EVENT_MS) : measured(outcome.openMs);
-    const evidence = { outcome, fact };
-    const both = `${describeOpen(outcome)}; first event ${outcome.firstEventMs ?? "never"} ms after creation; fact (mitigations off): ${describeOpen(fact)}`;
+    const evidence = { outcome, fact: facts.median, outcomes: outcomes.opens, facts: facts.opens };
+    const times = (opens: OpenSeen[]) => opens.map((o) => o.openMs ?? "never").join(", ");
+    const both = `${describeOpen(outcome)}; first event ${outcome.firstEventMs ?? "never"} ms after creation; of ${OPENS} loads: ${times(outcomes.opens)} ms; fact (mitigations off): ${describeOpen(facts.median)}`;
     if (outcome.openMs === null || outcome.openedOnlyWithFirstEvent) return fail(both, figure, evidence);
-    if (outcome.openMs > OPEN_BOUND_MS) return fail(`${both} (bound ${OPEN_BOUND_MS} ms)`, figure, evidence);
+    if (outcome.openMs > OPEN_BOUND_MS) return fail(`${both} (bound ${OPEN_BOUND_MS} ms, the median)`, figure, evidence);
     return pass(both, figure, evidence);
   },
 });

@@ -221,22 +221,56 @@ function summarise(latencies: (number | null)[]) {
   };
 }
 
-function judgeMany(latencies: (number | null)[], probes: HealthProbe[], evidence: Record<string, unknown>): Verdict {
-  const summary = summarise(latencies);
-  const missing = summary.streams - summary.received;
+/**
+ * Measured broadcasts, each judged alone. A lost event fails in any of them; lateness (delivery past
+ * its bound, a slow /health) is judged on the median broadcast: one broadcast's times are the
+ * machine's as much as the server's (elysia-node's /health at 100.8 ms and elysia-bun's at 157.6 ms
+ * against 100 ms, each once in a full run beside the harness's own parsing of 1,000 streams), while a
+ * server that is slow under load is slow in every broadcast.
+ */
+const MEASURED_BROADCASTS = 3;
+
+interface Broadcast {
+  latencies: (number | null)[];
+  probes: HealthProbe[];
+}
+
+function lateness(b: Broadcast): { late: number; slowHealth: number } {
+  return { late: summarise(b.latencies).late, slowHealth: describeProbes(b.probes).slow.length };
+}
+
+/** The broadcast whose lateness is the median of them (sorted by late streams, then slow probes). */
+function medianBroadcast(broadcasts: Broadcast[]): Broadcast {
+  const ranked = [...broadcasts].sort((a, b) => {
+    const x = lateness(a);
+    const y = lateness(b);
+    return x.late - y.late || x.slowHealth - y.slowHealth || (summarise(a.latencies).p99Ms ?? Infinity) - (summarise(b.latencies).p99Ms ?? Infinity);
+  });
+  return ranked[Math.floor((ranked.length - 1) / 2)]!;
+}
+
+function judgeMany(broadcasts: Broadcast[], evidence: Record<string, unknown>): Verdict {
+  const median = medianBroadcast(broadcasts);
+  const summary = summarise(median.latencies);
   const figure = summary.p99Ms === null ? censored(DELIVERY_OBSERVE_MS) : measured(summary.p99Ms);
-  const healthSeen = describeProbes(probes);
-  const fullEvidence = { ...evidence, delivery: summary, health: healthSeen };
+  const healthSeen = describeProbes(median.probes);
+  const each = broadcasts.map((b) => ({ delivery: summarise(b.latencies), health: describeProbes(b.probes) }));
+  const fullEvidence = { ...evidence, judged: `the median of ${broadcasts.length} broadcasts`, delivery: summary, health: healthSeen, broadcasts: each };
   const problems: string[] = [];
-  if (missing) problems.push(`${missing} of ${latencies.length} streams never got the broadcast within ${DELIVERY_OBSERVE_MS} ms`);
-  if (summary.late) problems.push(`${summary.late} streams got it later than ${DELIVERY_BOUND_MS} ms (max ${summary.maxMs} ms)`);
+  const lost = each.map((b, i) => ({ i, missing: b.delivery.streams - b.delivery.received })).filter((b) => b.missing > 0);
+  if (lost.length) {
+    const worst = lost.reduce((a, b) => (b.missing > a.missing ? b : a));
+    problems.push(`${worst.missing} of ${summary.streams} streams never got the broadcast within ${DELIVERY_OBSERVE_MS} ms (in ${lost.length} of ${broadcasts.length} broadcasts)`);
+  }
+  const of = `in the median of ${broadcasts.length} broadcasts`;
+  if (summary.late) problems.push(`${summary.late} streams got it later than ${DELIVERY_BOUND_MS} ms (max ${summary.maxMs} ms) ${of}`);
   if (healthSeen.slow.length) {
     const shown = healthSeen.slow.map((p) => (p.ms === null ? `no answer (${p.error})` : p.ok === false ? `ok=false` : `${p.ms} ms`));
-    problems.push(`/health during the broadcast: ${shown.join(", ")} (bound ${HEALTH_BOUND_MS} ms)`);
+    problems.push(`/health during the broadcast: ${shown.join(", ")} (bound ${HEALTH_BOUND_MS} ms) ${of}`);
   }
   if (problems.length) return fail(problems.join("; "), figure, fullEvidence);
   return pass(
-    `all ${latencies.length} streams got the broadcast, p99 ${summary.p99Ms} ms (max ${summary.maxMs} ms); /health at worst ${healthSeen.worstMs} ms over ${healthSeen.count} probes`,
+    `all ${summary.streams} streams got each of ${broadcasts.length} broadcasts, p99 ${summary.p99Ms} ms (max ${summary.maxMs} ms) in the median one; /health at worst ${healthSeen.worstMs} ms over ${healthSeen.count} probes there`,
     figure,
     fullEvidence,
   );
@@ -250,7 +284,7 @@ async function broadcast(
   server: ServerProcess,
   clients: RawSseClient[],
   label: string,
-): Promise<{ latencies: (number | null)[]; probes: HealthProbe[] }> {
+): Promise<Broadcast> {
   const token = `${label}-${server.pid}-${Math.round(performance.now())}`;
   const arrivals = clients.map((c) =>
     c.waitForEvent((e) => e.event === "broadcast" && e.data === token, DELIVERY_OBSERVE_MS, `the ${label} broadcast`).then(
@@ -272,9 +306,9 @@ export const concurrencyMany: Check = {
   group: "C",
   kind: "outcome",
   needs: ["records", "control"],
-  passes: "1,000 simultaneous streams all receive a broadcast within 1 s, and `/health` answers within 100 ms meanwhile",
+  passes: "1,000 simultaneous streams all receive each of 3 broadcasts (none lost in any), within 1 s, and `/health` answers within 100 ms meanwhile (lateness judged on the median broadcast)",
   seed: "handles concurrent requests",
-  bounds: { streamsCount: MANY, deliveryMs: DELIVERY_BOUND_MS, healthMs: HEALTH_BOUND_MS, observeMs: DELIVERY_OBSERVE_MS },
+  bounds: { streamsCount: MANY, broadcastsCount: MEASURED_BROADCASTS, deliveryMs: DELIVERY_BOUND_MS, healthMs: HEALTH_BOUND_MS, observeMs: DELIVERY_OBSERVE_MS },
   figure: { unit: "ms", label: "p99 delivery", bound: "deliveryMs" },
   calibration: {
     "one-connection-at-a-time": /the server counted 1 subscriber\(s\) of \d+ connected streams/,
@@ -298,10 +332,11 @@ export const concurrencyMany: Check = {
     const subscribersBefore = (await stats(server)).subscribers;
     const loopDelay = monitorEventLoopDelay({ resolution: 1 });
     loopDelay.enable();
-    const measured = await broadcast(server, clients, "measured");
+    const broadcasts: Broadcast[] = [];
+    for (let i = 0; i < MEASURED_BROADCASTS; i++) broadcasts.push(await broadcast(server, clients, `measured-${i + 1}`));
     loopDelay.disable();
     const harnessLoopDelayMaxMs = round(loopDelay.max / 1e6);
-    return judgeMany(measured.latencies, measured.probes, {
+    return judgeMany(broadcasts, {
       ...openEvidence,
       subscribersBefore,
       warmUp: { ...summarise(warmUp.latencies), health: describeProbes(warmUp.probes) },
