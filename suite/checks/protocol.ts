@@ -5,6 +5,7 @@
  */
 import { type Check } from "../harness/check.ts";
 import { fail, measured, pass } from "../model/results.ts";
+import { ascending, percentile } from "../model/percentile.ts";
 import { openStream, publish } from "../harness/control.ts";
 import type { RawSseClient, ReceivedEvent } from "../harness/raw-client.ts";
 import type { ServerProcess } from "../harness/server-process.ts";
@@ -307,7 +308,7 @@ export const protocolHead: Check = {
   group: "H",
   kind: "outcome",
   needs: ["records"],
-  passes: "`HEAD /events` returns the SSE headers and no body within 200 ms; 100 HEADs leave 0 subscribers after 1 s",
+  passes: "`HEAD /events` returns the SSE headers and no body within 200 ms (the median of 100 HEADs); 100 HEADs leave 0 subscribers after 1 s",
   bounds: { headMs: HEAD_BOUND_MS, heads: HEAD_REQUESTS, settleMs: HEAD_SETTLE_MS },
   figure: { unit: "count", label: "subscribers left by HEADs" },
   calibration: {
@@ -319,7 +320,8 @@ export const protocolHead: Check = {
     const subscribedBefore = server.recordsOf("subscribed").length;
     const first = await server.connect({ method: "HEAD" });
     const head = await first.waitForHead(HEAD_OBSERVE_MS).catch(() => undefined);
-    const headMs = head ? round(head.at - first.openedAt) : null;
+    const firstHeadMs = head ? round(head.at - first.openedAt) : null;
+    const headTimes = firstHeadMs === null ? [] : [firstHeadMs];
     // A body after a HEAD's head would show within the same bound.
     await first.waitUntil(() => first.bytesAfterHead > 0, HEAD_BOUND_MS, "bytes after the head").catch(() => undefined);
     const problems: string[] = [];
@@ -327,7 +329,6 @@ export const protocolHead: Check = {
     else {
       if (head.status !== 200) problems.push(`status ${head.status}`);
       if (mediaType(head.headers["content-type"]) !== "text/event-stream") problems.push(`Content-Type ${JSON.stringify(head.headers["content-type"] ?? null)}`);
-      if (headMs! > HEAD_BOUND_MS) problems.push(`the head took ${headMs} ms (bound ${HEAD_BOUND_MS} ms)`);
     }
     if (first.bytesAfterHead > 0) problems.push(`${first.bytesAfterHead} bytes of body after the head`);
     first.closeFin();
@@ -335,11 +336,18 @@ export const protocolHead: Check = {
     let unanswered: number | undefined;
     for (let i = 1; i < HEAD_REQUESTS && head && unanswered === undefined; i++) {
       const client = await server.connect({ method: "HEAD" });
-      if (!(await client.waitForHead(HEAD_OBSERVE_MS).catch(() => undefined))) unanswered = i + 1;
+      const answer = await client.waitForHead(HEAD_OBSERVE_MS).catch(() => undefined);
+      if (!answer) unanswered = i + 1;
+      else headTimes.push(round(answer.at - client.openedAt));
       client.closeFin();
       server.forget(client);
     }
     if (unanswered !== undefined) problems.push(`HEAD request ${unanswered} got no response head within ${HEAD_OBSERVE_MS} ms`);
+    // The time to the head is judged on the median of the HEADs: the first one alone, on a server
+    // just started and two shared cores, is the machine's as much as the server's, while a server that
+    // holds a HEAD's head back holds it back every time.
+    const headMs = headTimes.length ? round(percentile(ascending(headTimes), 50)!) : null;
+    if (headMs !== null && headMs > HEAD_BOUND_MS) problems.push(`the head took ${headMs} ms, the median of ${headTimes.length} HEADs (bound ${HEAD_BOUND_MS} ms)`);
     const lastAt = performance.now();
     // Subscribers a HEAD opened must be gone within the window: wait for the last to go, bounded.
     const leftOf = () => {
@@ -350,11 +358,11 @@ export const protocolHead: Check = {
     await server.waitForRecord(() => leftOf().length === 0, HEAD_SETTLE_MS).catch(() => undefined);
     const left = leftOf();
     const subscribed = server.recordsOf("subscribed").length - subscribedBefore;
-    const evidence = { headMs, statusLine: head?.statusLine ?? null, headers: head?.headers ?? null, bytesAfterHead: first.bytesAfterHead, subscribedByHeads: subscribed, leftSubscribed: left.length, settleMs: round(performance.now() - lastAt) };
+    const evidence = { headMs, firstHeadMs, worstHeadMs: headTimes.length ? Math.max(...headTimes) : null, statusLine: head?.statusLine ?? null, headers: head?.headers ?? null, bytesAfterHead: first.bytesAfterHead, subscribedByHeads: subscribed, leftSubscribed: left.length, settleMs: round(performance.now() - lastAt) };
     if (left.length) problems.push(`${left.length} of ${HEAD_REQUESTS} HEAD requests left a subscriber ${HEAD_SETTLE_MS} ms after the last`);
     const figure = measured(left.length);
     if (problems.length) return fail(problems.join("; "), figure, evidence);
     const subs = subscribed ? `${subscribed} subscribed and all dropped` : "none subscribed";
-    return pass(`HEAD: SSE headers in ${headMs} ms, no body; ${HEAD_REQUESTS} HEADs: ${subs}`, figure, evidence);
+    return pass(`HEAD: SSE headers in ${headMs} ms (the median; the first in ${firstHeadMs} ms), no body; ${HEAD_REQUESTS} HEADs: ${subs}`, figure, evidence);
   },
 };
