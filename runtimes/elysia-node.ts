@@ -14,6 +14,7 @@ import { createElysiaApp } from "../src/elysia-app.ts";
 import { prepareServer } from "../src/server.ts";
 import target from "../targets/elysia-node.json" with { type: "json" };
 import { closeEachConnectionOnceIdle } from "./shared/close-idle-connections.ts";
+import { serveNodeHttpProbeBeside } from "./shared/node-http-probe-route.ts";
 import { setNodeTimeouts } from "./shared/node-timeouts.ts";
 
 const sse = prepareServer(target);
@@ -48,6 +49,7 @@ app.listen(
     srvx = (info as unknown as { raw: SrvxServer }).raw;
     void srvx.ready().then((server) => {
       if (server.node?.server) {
+        serveNodeHttpProbeBeside(server.node.server as Server, sse);
         setNodeTimeouts(server.node.server as Server, sse.config.nodeTimeoutsMs);
         closeEachConnectionOnceIdle(server.node.server as Server, () => stopping);
       }

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { createSecureServer } from "node:http2";
 import { closeEachConnectionOnceIdle } from "./close-idle-connections.ts";
+import { serveNodeHttpProbeBeside } from "./node-http-probe-route.ts";
 import { setNodeTimeouts } from "./node-timeouts.ts";
 import type { PreparedServer } from "../../src/server.ts";
 
@@ -18,6 +19,7 @@ export function serveOnNodeHttp(sse: PreparedServer): void {
     sse.listening(info.port),
   );
   if (!tlsCert) {
+    serveNodeHttpProbeBeside(server as Server, sse);
     setNodeTimeouts(server as Server, sse.config.nodeTimeoutsMs);
     closeEachConnectionOnceIdle(server as Server, () => stopping);
   }

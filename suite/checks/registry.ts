@@ -21,6 +21,7 @@ import {
 import { errorMidStream } from "./error.ts";
 import { h2Disconnect, h2Flush, h2Headers } from "./h2.ts";
 import { flushBurst, flushCompressed, flushHeaders, flushLarge, flushPerEvent, flushTiny, flushUtf8 } from "./flush.ts";
+import { nodeHttpReqAborted, nodeHttpReqClose, nodeHttpResClose, nodeHttpSocketClose, nodeHttpWriteAfterClose } from "./node-http.ts";
 import { idleHeartbeat, idleRuntimeDefault, idleServerTimeouts } from "./idle.ts";
 import { proxyBuffering } from "./proxy.ts";
 import { protocolHead, protocolHeaders, protocolInjection, protocolNoTransform, protocolResume, protocolRetry } from "./protocol.ts";
@@ -73,6 +74,11 @@ export const ALL_CHECKS: readonly Check[] = [
   h2Flush,
   h2Disconnect,
   h2Headers,
+  nodeHttpReqClose,
+  nodeHttpReqAborted,
+  nodeHttpResClose,
+  nodeHttpSocketClose,
+  nodeHttpWriteAfterClose,
 ];
 
 const BY_ID = new Map(ALL_CHECKS.map((check) => [check.id, check]));

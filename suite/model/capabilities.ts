@@ -19,7 +19,7 @@ export const CAPABILITIES = {
   dispatcher: "this repository's dispatcher, whose own criteria the check applies (the final `shutdown` event)",
   probes: "the probe streams at /probe/writer, /probe/throws and /probe/pull (docs/contract.md), plain stream code without the dispatcher",
   compression: "the framework's compression middleware, mounted app-wide with SSE_COMPRESS=1",
-  "node-http": "a node:http server whose requestTimeout, headersTimeout and keepAliveTimeout SSE_NODE_TIMEOUTS_MS sets",
+  "node-http": "a node:http server whose requestTimeout, headersTimeout and keepAliveTimeout SSE_NODE_TIMEOUTS_MS sets; with probes, the node:http probe at /probe/node-http",
   http2: "HTTP/2 over TLS with SSE_TLS_CERT and SSE_TLS_KEY",
 } as const;
 

@@ -12,6 +12,7 @@ export const GROUPS = [
   { letter: "F", title: "Backpressure", seed: "the seed's “client queue is full, message dropped”" },
   { letter: "G", title: "A real client", seed: "the seed's manual browser test, automated" },
   { letter: "H", title: "What users hit in the field" },
+  { letter: "K", title: "node:http's own disconnect events" },
 ] as const satisfies readonly { letter: string; title: string; seed?: string }[];
 
 export type GroupLetter = (typeof GROUPS)[number]["letter"];
