@@ -5,6 +5,7 @@
 
 export const GROUPS = [
   { letter: "A", title: "Disconnect", seed: "seed rows “stops thread/calling next()”, “calls close()”, “does not throw or spew”" },
+  { letter: "K", title: "node:http's own disconnect events" },
   { letter: "B", title: "Flushing", seed: "seed row “properly sends chunks”" },
   { letter: "C", title: "Concurrency", seed: "seed row “handles concurrent requests”" },
   { letter: "D", title: "Shutdown", seed: "seed row “stops (cleanly) on Ctrl-C”" },
@@ -12,7 +13,6 @@ export const GROUPS = [
   { letter: "F", title: "Backpressure", seed: "the seed's “client queue is full, message dropped”" },
   { letter: "G", title: "A real client", seed: "the seed's manual browser test, automated" },
   { letter: "H", title: "What users hit in the field" },
-  { letter: "K", title: "node:http's own disconnect events" },
 ] as const satisfies readonly { letter: string; title: string; seed?: string }[];
 
 export type GroupLetter = (typeof GROUPS)[number]["letter"];
