@@ -12,7 +12,8 @@
  */
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
+import { closeAllEngines } from "../suite/harness/browsers/registry.ts";
 import { ALL_CHECKS } from "../suite/checks/registry.ts";
 import { runCheck } from "../suite/harness/check.ts";
 import type { Status } from "../suite/model/results.ts";
@@ -26,6 +27,8 @@ const RERUNS = 3;
 const MAJORITY = Math.floor(RERUNS / 2) + 1;
 
 describe.sequential("the suite on every target with expectations", () => {
+  // One browser per engine serves every target's run: the file ends them.
+  afterAll(() => closeAllEngines());
   for (const target of expectationTargets()) {
     test(`${target} behaves as expected`, { timeout: 900_000 }, async () => {
       const expectations = readExpectations(target)!;

@@ -63,7 +63,9 @@ export const sigintIdle: Check = {
     "exits-nonzero-on-signal": /exit code 1/,
     "exits-late-on-signal": /exit 0 only after [\d.]+ ms \(bound 1000 ms\) in \d+ of \d+ starts/,
   },
-  timeoutMs: 60_000,
+  // Thirty starts beside the other checks: elysia-node's took 59.9 s in a clean-clone CI run, against
+  // the 60 s this bound was; alone, 17.6 s.
+  timeoutMs: 120_000,
   async run(ctx) {
     const starts: Start[] = [];
     for (let i = 0; i < IDLE_STARTS; i++) {

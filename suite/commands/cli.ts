@@ -89,7 +89,8 @@ export function runCommand(main: (argv: string[]) => Promise<number>, options: C
   // A missing or stale results file is the user's to regenerate, in every command that reads one.
   const userErrors: ErrorClass[] = [UsageError, UnknownTargetError, UnavailableTargetError, RuntimeMissingError, ResultsMissingError, SchemaError, ...(options.userErrors ?? [])];
   main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
+    // The runs' browsers are shared by every run of the command: ended once, at its end.
+    (code) => closeAllEngines().then(() => process.exit(code)),
     (error: unknown) => {
       cleanUp();
       if (userErrors.some((kind) => error instanceof kind)) {

@@ -6,7 +6,6 @@ import { execFileSync } from "node:child_process";
 import { arch, platform, release } from "node:os";
 import { runCheck, type Check } from "./check.ts";
 import { SCRUBBED_ENV } from "./server-process.ts";
-import { closeAllEngines } from "./browsers/registry.ts";
 import { machineInfo } from "./machine.ts";
 import type { CheckResult, RunInfo, TargetResults } from "../model/results.ts";
 import { missingDebianPackages, missingPackagesReason } from "../targets/debian-packages.ts";
@@ -108,13 +107,11 @@ export async function runTarget(
     return { run: { ...runInfo(target, concurrency), serverVersion: "not installed" }, wallMs: Math.round(performance.now() - startedAt), checks: results };
   }
   const run = runInfo(target, concurrency);
-  try {
-    const results = await runChecks(target, checks, { concurrency, ...(options.onResult ? { onResult: options.onResult } : {}) });
-    return { run, wallMs: Math.round(performance.now() - startedAt), checks: results };
-  } finally {
-    // One browser per engine served the run's checks; the run ends them.
-    await closeAllEngines();
-  }
+  // One browser per engine serves every run of the process (launches are not cheap: Firefox's took
+  // about 4.5 s here, each target's runs launched all three again); whoever runs them ends them
+  // (closeAllEngines), at a command's end or a test file's.
+  const results = await runChecks(target, checks, { concurrency, ...(options.onResult ? { onResult: options.onResult } : {}) });
+  return { run, wallMs: Math.round(performance.now() - startedAt), checks: results };
 }
 
 /** Runs `checks` against `target`; `onResult` sees each result as it completes. */

@@ -1,7 +1,8 @@
 /**
  * The engines by name, launched on demand. A check asks for an engine (`acquireEngine`), opens pages
- * (cheap) and never closes the engine: one browser per engine serves every check of a run (launches
- * are not cheap), and the run closes them all at its end (`closeAllEngines`).
+ * (cheap) and never closes the engine: one browser per engine serves every check of every run in the
+ * process (launches are not cheap), and whoever made the runs (a command, a test file) closes them all
+ * at its end (`closeAllEngines`).
  */
 import type { EngineName } from "../../model/engines.ts";
 import { guard, release } from "../process-guard.ts";
@@ -41,7 +42,7 @@ export async function launchEngine(name: EngineName, bounds: EngineBounds = BOUN
   return engine;
 }
 
-/** Closes every shared engine (the run's end). */
+/** Closes every shared engine (the end of a command or of a test file). */
 export async function closeAllEngines(): Promise<void> {
   const engines = [...shared.values()];
   shared.clear();
