@@ -8,7 +8,7 @@ import { acquireEngine } from "../harness/browsers/registry.ts";
 import { ENGINE_NAMES, type EngineName } from "../model/engines.ts";
 import { engineMissing, type BrowserEngine, type EnginePage } from "../harness/browsers/engine.ts";
 import { censored, fail, measured, pass, skip, type Verdict } from "../model/results.ts";
-import { type Check, type CheckContext, setUpStep } from "../harness/check.ts";
+import { type Check, type CheckContext, HarnessError, setUpStep } from "../harness/check.ts";
 import { endStreams, publish } from "../harness/control.ts";
 import { round } from "../harness/wait.ts";
 import { serveOtherOrigin } from "../harness/other-origin.ts";
@@ -100,40 +100,60 @@ export const browserReconnect = inEveryEngine({
   },
   timeoutMs: 60_000,
   async run(ctx, engine) {
-    // The producer is off: the check publishes, so that it knows which events fall into the gap.
-    const server = await ctx.start({ env: { SSE_PRODUCER_MS: "0", SSE_RETRY_MS: "500" } });
-    const { page } = await openDemo(engine, server.url + "/", server);
-    try {
-      await waitInPage(page, "window.sseDemo?.source.readyState === 1", 5000, "the EventSource open");
-      for (let i = 0; i < 3; i++) await publish(server, { event: "progress", data: JSON.stringify({ progress: i + 1 }) });
-      await waitInPage(page, "window.sseDemo.events.length >= 3", 5000, "3 events on the page");
-
-      // The server ends the stream; events published before the browser is back form the gap.
-      const again = server.nextRecord((r) => r.type === "subscribed", 10_000, "the browser's reconnect");
-      again.catch(() => {});
-      await endStreams(server);
-      const gap: number[] = [];
-      for (let i = 0; i < 3; i++) gap.push((await publish(server, { event: "progress", data: JSON.stringify({ gap: i + 1 }) })).id);
-      const reconnect = await again;
-      const after = (await publish(server, { event: "progress", data: JSON.stringify({ after: true }) })).id;
-      await waitInPage(page, `window.sseDemo.events.some((e) => e.id === ${JSON.stringify(String(after))})`, 5000, "the event after the reconnect").catch(() => {});
-
-      const ids = (await pageEvents(page)).filter((e) => e.type === "progress").map((e) => Number(e.id));
-      const expected = Array.from({ length: after }, (_, i) => i + 1);
-      const evidence = { lastEventIdSent: reconnect.lastEventId, replay: reconnect.replay, gap, idsSeenByPage: ids };
-      const figure = measured(ids.length);
-      if (reconnect.lastEventId !== "3") return fail(`the browser reconnected with Last-Event-ID ${JSON.stringify(reconnect.lastEventId)}, expected "3"`, figure, evidence);
-      const missingIds = expected.filter((id) => !ids.includes(id));
-      const duplicates = ids.filter((id, i) => ids.indexOf(id) !== i);
-      if (missingIds.length || duplicates.length || ids.join() !== expected.join()) {
-        return fail(`after the reconnect the page missed ${JSON.stringify(missingIds)} and saw twice ${JSON.stringify(duplicates)}`, figure, evidence);
-      }
-      return pass(`the browser reconnected with Last-Event-ID 3 and the replay filled the gap (${gap.length} events)`, figure, evidence);
-    } finally {
-      await page.close();
+    const noGap: string[] = [];
+    for (let attempt = 1; attempt <= RECONNECT_ATTEMPTS; attempt++) {
+      const verdict = await reconnectOnce(ctx, engine);
+      if (!("noGap" in verdict)) return noGap.length ? { ...verdict, evidence: { ...verdict.evidence, attemptsWithoutGap: noGap } } : verdict;
+      noGap.push(verdict.noGap);
     }
+    throw new HarnessError(`no gap formed in ${RECONNECT_ATTEMPTS} attempts: ${noGap.join("; ")}`);
   },
 });
+
+/**
+ * The gap must be whole before the browser is back, or its events reach the new stream live and a
+ * server that ignores Last-Event-ID looks right: WebKit, once in a clean-clone CI run, was back within
+ * the three publishes (ignores-last-event-id passed). Such an attempt measured nothing; the next one
+ * starts afresh.
+ */
+const RECONNECT_ATTEMPTS = 3;
+
+async function reconnectOnce(ctx: CheckContext, engine: BrowserEngine): Promise<Verdict | { noGap: string }> {
+  // The producer is off: the check publishes, so that it knows which events fall into the gap.
+  const server = await ctx.start({ env: { SSE_PRODUCER_MS: "0", SSE_RETRY_MS: "500" } });
+  const { page } = await openDemo(engine, server.url + "/", server);
+  try {
+    await waitInPage(page, "window.sseDemo?.source.readyState === 1", 5000, "the EventSource open");
+    for (let i = 0; i < 3; i++) await publish(server, { event: "progress", data: JSON.stringify({ progress: i + 1 }) });
+    await waitInPage(page, "window.sseDemo.events.length >= 3", 5000, "3 events on the page");
+
+    // The server ends the stream; events published before the browser is back form the gap.
+    const again = server.nextRecord((r) => r.type === "subscribed", 10_000, "the browser's reconnect");
+    again.catch(() => {});
+    await endStreams(server);
+    const gap: number[] = [];
+    for (let i = 0; i < 3; i++) gap.push((await publish(server, { event: "progress", data: JSON.stringify({ gap: i + 1 }) })).id);
+    const gapPublishedAt = performance.now();
+    const reconnect = await again;
+    if (reconnect.at < gapPublishedAt) return { noGap: `the browser was back ${round(gapPublishedAt - reconnect.at)} ms before the gap's last event was published` };
+    const after = (await publish(server, { event: "progress", data: JSON.stringify({ after: true }) })).id;
+    await waitInPage(page, `window.sseDemo.events.some((e) => e.id === ${JSON.stringify(String(after))})`, 5000, "the event after the reconnect").catch(() => {});
+
+    const ids = (await pageEvents(page)).filter((e) => e.type === "progress").map((e) => Number(e.id));
+    const expected = Array.from({ length: after }, (_, i) => i + 1);
+    const evidence = { lastEventIdSent: reconnect.lastEventId, replay: reconnect.replay, gap, idsSeenByPage: ids, backAfterGapMs: round(reconnect.at - gapPublishedAt) };
+    const figure = measured(ids.length);
+    if (reconnect.lastEventId !== "3") return fail(`the browser reconnected with Last-Event-ID ${JSON.stringify(reconnect.lastEventId)}, expected "3"`, figure, evidence);
+    const missingIds = expected.filter((id) => !ids.includes(id));
+    const duplicates = ids.filter((id, i) => ids.indexOf(id) !== i);
+    if (missingIds.length || duplicates.length || ids.join() !== expected.join()) {
+      return fail(`after the reconnect the page missed ${JSON.stringify(missingIds)} and saw twice ${JSON.stringify(duplicates)}`, figure, evidence);
+    }
+    return pass(`the browser reconnected with Last-Event-ID 3 and the replay filled the gap (${gap.length} events)`, figure, evidence);
+  } finally {
+    await page.close();
+  }
+}
 
 // ---------------------------------------------------------------------------------------------------
 // browser.open-latency
